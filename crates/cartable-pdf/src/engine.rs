@@ -1,0 +1,406 @@
+//! The engine thread: the only code that touches PDFium.
+
+use std::panic::AssertUnwindSafe;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, mpsc};
+
+use pdfium_render::prelude::*;
+
+use crate::Error;
+
+/// How many documents the engine keeps open between jobs (page turns hit the same book).
+const OPEN_DOCUMENTS: usize = 3;
+/// Outline entries beyond this are ignored: a hostile outline can loop or be enormous.
+const MAX_OUTLINE_ENTRIES: usize = 20_000;
+const MAX_OUTLINE_DEPTH: u32 = 32;
+/// Rendered bitmaps are capped on each side so that a hostile page size cannot exhaust memory.
+pub const MAX_RENDER_SIDE: u32 = 8192;
+
+type Job = Box<dyn for<'p> FnOnce(&mut Worker<'p>) + Send>;
+
+/// A handle to the process's PDFium thread. Cheap to clone; every clone talks to the same thread.
+#[derive(Clone)]
+pub struct Engine {
+    jobs: mpsc::Sender<Job>,
+}
+
+static ENGINE: Mutex<Option<Engine>> = Mutex::new(None);
+
+/// Facts about one page, read without rendering it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PageFacts {
+    /// The printed page label from `/PageLabels`, when the document has one for this page.
+    pub label: Option<String>,
+    /// Size in points (1/72 in), after the page's own rotation.
+    pub width: f32,
+    pub height: f32,
+}
+
+/// One outline (bookmark) entry, flattened in document order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutlineEntry {
+    pub title: String,
+    pub depth: u32,
+    /// The 0-based target page, when the destination resolves to a page of this document.
+    pub page: Option<usize>,
+}
+
+/// Everything import needs to know about a PDF.
+#[derive(Debug, Clone, Default)]
+pub struct DocumentInfo {
+    pub title: Option<String>,
+    pub author: Option<String>,
+    pub subject: Option<String>,
+    pub keywords: Option<String>,
+    pub creator: Option<String>,
+    pub producer: Option<String>,
+    pub created: Option<String>,
+    pub language: Option<String>,
+    pub pages: Vec<PageFacts>,
+    pub outline: Vec<OutlineEntry>,
+    /// The text of each page, raw as PDFium extracts it (callers clean it).
+    pub texts: Vec<String>,
+}
+
+/// A rendered page: tightly packed RGB rows, `width * 3` bytes each.
+#[derive(Debug, Clone)]
+pub struct Bitmap {
+    pub width: u32,
+    pub height: u32,
+    pub rgb: Vec<u8>,
+}
+
+/// A character's box on the page, in page points from the top-left corner.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TextBox {
+    pub ch: char,
+    pub left: f32,
+    pub top: f32,
+    pub right: f32,
+    pub bottom: f32,
+}
+
+impl Engine {
+    /// The process's engine, started on first use with the library at `library`.
+    /// Later calls return the same engine whatever path they give.
+    pub fn start(library: &Path) -> Result<Engine, Error> {
+        let mut slot = ENGINE.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(engine) = slot.as_ref() {
+            return Ok(engine.clone());
+        }
+        let engine = spawn(library.to_path_buf())?;
+        *slot = Some(engine.clone());
+        Ok(engine)
+    }
+
+    /// The process's engine, locating the library with [`crate::locate`].
+    pub fn global() -> Result<Engine, Error> {
+        if let Some(engine) = ENGINE.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
+            return Ok(engine.clone());
+        }
+        Engine::start(&crate::locate()?)
+    }
+
+    /// Opens the document and reads its metadata, outline, page facts and page texts in one pass.
+    pub fn read(&self, path: &Path, password: Option<&str>) -> Result<DocumentInfo, Error> {
+        let (path, password) = owned(path, password);
+        self.call(move |w| {
+            let doc = w.document(&path, password.as_deref())?;
+            read_document(doc)
+        })
+    }
+
+    /// The number of pages, opening the document if needed.
+    pub fn page_count(&self, path: &Path, password: Option<&str>) -> Result<usize, Error> {
+        let (path, password) = owned(path, password);
+        self.call(move |w| Ok(w.document(&path, password.as_deref())?.pages().len() as usize))
+    }
+
+    /// Renders page `page` (0-based) at `width` pixels, height following the page's aspect ratio.
+    pub fn render(&self, path: &Path, password: Option<&str>, page: usize, width: u32) -> Result<Bitmap, Error> {
+        let (path, password) = owned(path, password);
+        self.call(move |w| {
+            let doc = w.document(&path, password.as_deref())?;
+            render_page(doc, page, width)
+        })
+    }
+
+    /// The characters of a page with their boxes, for highlighting search hits and text selection.
+    pub fn text_boxes(&self, path: &Path, password: Option<&str>, page: usize) -> Result<Vec<TextBox>, Error> {
+        let (path, password) = owned(path, password);
+        self.call(move |w| {
+            let doc = w.document(&path, password.as_deref())?;
+            text_boxes(doc, page)
+        })
+    }
+
+    /// A copy of the document without its password protection, as PDF bytes.
+    pub fn decrypt(&self, path: &Path, password: &str) -> Result<Vec<u8>, Error> {
+        let (path, password) = owned(path, Some(password));
+        self.call(move |w| {
+            // Opening through the cache checks the password and gives the precise error.
+            w.document(&path, password.as_deref())?;
+            let bytes = std::fs::read(&path)?;
+            crate::decrypt::without_security(w.pdfium, &bytes, password.as_deref().unwrap_or_default())
+        })
+    }
+
+    /// Forgets an open document (before its file is removed).
+    pub fn close(&self, path: &Path) {
+        let path = path.to_path_buf();
+        let _ = self.call(move |w| {
+            w.open.retain(|d| d.path != path);
+            Ok(())
+        });
+    }
+
+    fn call<T: Send + 'static>(
+        &self,
+        job: impl for<'p> FnOnce(&mut Worker<'p>) -> Result<T, Error> + Send + 'static,
+    ) -> Result<T, Error> {
+        let (reply, answer) = mpsc::sync_channel(1);
+        let job: Job = Box::new(move |worker| {
+            let _ = reply.send(job(worker));
+        });
+        self.jobs.send(job).map_err(|_| Error::EngineStopped)?;
+        // A job that panicked dropped its reply sender without answering.
+        answer.recv().map_err(|_| Error::Corrupt)?
+    }
+}
+
+fn owned(path: &Path, password: Option<&str>) -> (PathBuf, Option<String>) {
+    (path.to_path_buf(), password.map(str::to_owned))
+}
+
+fn spawn(library: PathBuf) -> Result<Engine, Error> {
+    let (jobs, inbox) = mpsc::channel::<Job>();
+    let (ready, started) = mpsc::sync_channel::<Result<(), Error>>(1);
+    std::thread::Builder::new().name("pdfium".into()).spawn(move || {
+        let bindings = match Pdfium::bind_to_library(&library) {
+            Ok(b) => b,
+            Err(e) => {
+                let _ = ready.send(Err(Error::LibraryLoad { path: library, message: e.to_string() }));
+                return;
+            }
+        };
+        let pdfium = Pdfium::new(bindings);
+        let _ = ready.send(Ok(()));
+        let mut worker = Worker { pdfium: &pdfium, open: Vec::new() };
+        for job in inbox {
+            let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| job(&mut worker)));
+            if outcome.is_err() {
+                // The open documents may be half-used by the panicking job; start afresh.
+                worker.open.clear();
+            }
+        }
+    })?;
+    started.recv().map_err(|_| Error::EngineStopped)??;
+    Ok(Engine { jobs })
+}
+
+/// State owned by the engine thread.
+pub struct Worker<'p> {
+    pdfium: &'p Pdfium,
+    open: Vec<OpenDocument<'p>>,
+}
+
+struct OpenDocument<'p> {
+    path: PathBuf,
+    document: PdfDocument<'p>,
+}
+
+impl<'p> Worker<'p> {
+    /// The open document for `path`, most recently used first.
+    fn document(&mut self, path: &Path, password: Option<&str>) -> Result<&PdfDocument<'p>, Error> {
+        if let Some(i) = self.open.iter().position(|d| d.path == path) {
+            let doc = self.open.remove(i);
+            self.open.insert(0, doc);
+        } else {
+            let document = self.pdfium.load_pdf_from_file(path, password).map_err(|e| open_error(e, password))?;
+            if document.pages().is_empty() {
+                return Err(Error::NoPages);
+            }
+            self.open.insert(0, OpenDocument { path: path.to_path_buf(), document });
+            self.open.truncate(OPEN_DOCUMENTS);
+        }
+        Ok(&self.open[0].document)
+    }
+}
+
+fn open_error(error: PdfiumError, password: Option<&str>) -> Error {
+    match error {
+        PdfiumError::PdfiumLibraryInternalError(PdfiumInternalError::PasswordError) => match password {
+            Some(_) => Error::WrongPassword,
+            None => Error::PasswordRequired,
+        },
+        PdfiumError::PdfiumLibraryInternalError(PdfiumInternalError::SecurityError) => Error::UnsupportedSecurity,
+        PdfiumError::IoError(e) => Error::Io(e),
+        _ => Error::Corrupt,
+    }
+}
+
+fn read_document(doc: &PdfDocument) -> Result<DocumentInfo, Error> {
+    let meta = doc.metadata();
+    let tag =
+        |t: PdfDocumentMetadataTagType| meta.get(t).map(|v| v.value().trim().to_owned()).filter(|v| !v.is_empty());
+    let pages = doc.pages();
+    let count = pages.len() as usize;
+    let mut facts = Vec::with_capacity(count);
+    let mut texts = Vec::with_capacity(count);
+    for index in 0..count {
+        // A page that PDFium cannot load still counts: it shows as blank, with no text.
+        match pages.get(index as PdfPageIndex) {
+            Ok(page) => {
+                facts.push(PageFacts {
+                    label: page.label().map(str::to_owned).filter(|l| !l.is_empty()),
+                    width: page.width().value,
+                    height: page.height().value,
+                });
+                texts.push(page.text().map(|t| t.all()).unwrap_or_default());
+            }
+            Err(_) => {
+                let size = pages.page_size(index as PdfPageIndex).ok();
+                facts.push(PageFacts {
+                    label: None,
+                    width: size.map_or(0.0, |r| r.width().value),
+                    height: size.map_or(0.0, |r| r.height().value),
+                });
+                texts.push(String::new());
+            }
+        }
+    }
+    Ok(DocumentInfo {
+        title: tag(PdfDocumentMetadataTagType::Title),
+        author: tag(PdfDocumentMetadataTagType::Author),
+        subject: tag(PdfDocumentMetadataTagType::Subject),
+        keywords: tag(PdfDocumentMetadataTagType::Keywords),
+        creator: tag(PdfDocumentMetadataTagType::Creator),
+        producer: tag(PdfDocumentMetadataTagType::Producer),
+        created: tag(PdfDocumentMetadataTagType::CreationDate),
+        language: doc.catalog().get_language().ok().map(|l| l.trim().to_owned()).filter(|l| !l.is_empty()),
+        pages: facts,
+        outline: outline(doc, count),
+        texts,
+    })
+}
+
+fn outline(doc: &PdfDocument, page_count: usize) -> Vec<OutlineEntry> {
+    let mut out = Vec::new();
+    let Some(root) = doc.bookmarks().root() else { return out };
+    // Depth-first walk with an explicit stack: (bookmark, depth).
+    let mut stack = vec![(root, 0u32)];
+    while let Some((mark, depth)) = stack.pop() {
+        if out.len() >= MAX_OUTLINE_ENTRIES {
+            break;
+        }
+        let page = bookmark_page(&mark).filter(|p| *p < page_count);
+        let title = mark.title().map(|t| clean_title(&t)).unwrap_or_default();
+        out.push(OutlineEntry { title, depth, page });
+        if let Some(next) = mark.next_sibling() {
+            stack.push((next, depth));
+        }
+        if depth < MAX_OUTLINE_DEPTH
+            && let Some(child) = mark.first_child()
+        {
+            stack.push((child, depth + 1));
+        }
+    }
+    out
+}
+
+/// The page an outline entry points at, through its destination or its GoTo action.
+fn bookmark_page(mark: &PdfBookmark) -> Option<usize> {
+    if let Some(dest) = mark.destination() {
+        return dest.page_index().ok().map(|p| p as usize);
+    }
+    let action = mark.action()?;
+    let local = action.as_local_destination_action()?;
+    let dest = local.destination().ok()?;
+    dest.page_index().ok().map(|p| p as usize)
+}
+
+/// Outline titles sometimes carry line breaks or control characters.
+fn clean_title(title: &str) -> String {
+    let spaced: String = title.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    spaced.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn checked_page<'d>(doc: &'d PdfDocument, page: usize) -> Result<PdfPage<'d>, Error> {
+    let count = doc.pages().len() as usize;
+    if page >= count {
+        return Err(Error::PageOutOfRange { page, count });
+    }
+    doc.pages().get(page as PdfPageIndex).map_err(|e| Error::Render { page, message: e.to_string() })
+}
+
+/// The pixel height of a page rendered `width` pixels wide.
+pub fn render_height(page_width: f32, page_height: f32, width: u32) -> u32 {
+    let ratio = if page_width > 0.0 && page_height > 0.0 { page_height / page_width } else { 297.0 / 210.0 };
+    ((width as f32 * ratio).round() as u32).clamp(1, MAX_RENDER_SIDE)
+}
+
+fn render_page(doc: &PdfDocument, index: usize, width: u32) -> Result<Bitmap, Error> {
+    let page = checked_page(doc, index)?;
+    let width = width.clamp(1, MAX_RENDER_SIDE);
+    let height = render_height(page.width().value, page.height().value, width);
+    let stride = (width as usize * 3).div_ceil(4) * 4;
+    let mut buffer = vec![0u8; stride * height as usize];
+    {
+        let mut bitmap = PdfBitmap::from_bytes(width as Pixels, height as Pixels, PdfBitmapFormat::BGR, &mut buffer)
+            .map_err(|e| Error::Render { page: index, message: e.to_string() })?;
+        let config = PdfRenderConfig::new()
+            .set_target_size(width as Pixels, height as Pixels)
+            .set_format(PdfBitmapFormat::BGR)
+            .set_reverse_byte_order(true)
+            .clear_before_rendering(true)
+            .set_clear_color(PdfColor::WHITE)
+            .render_annotations(true)
+            .render_form_data(true);
+        page.render_into_bitmap_with_config(&mut bitmap, &config)
+            .map_err(|e| Error::Render { page: index, message: e.to_string() })?;
+    }
+    let row = width as usize * 3;
+    if stride != row {
+        for y in 1..height as usize {
+            buffer.copy_within(y * stride..y * stride + row, y * row);
+        }
+        buffer.truncate(row * height as usize);
+    }
+    Ok(Bitmap { width, height, rgb: buffer })
+}
+
+fn text_boxes(doc: &PdfDocument, index: usize) -> Result<Vec<TextBox>, Error> {
+    let page = checked_page(doc, index)?;
+    let height = page.height().value;
+    let text = page.text().map_err(|e| Error::Render { page: index, message: e.to_string() })?;
+    let mut out = Vec::new();
+    for ch in text.chars().iter() {
+        let Some(c) = ch.unicode_char() else { continue };
+        let Ok(b) = ch.loose_bounds() else { continue };
+        out.push(TextBox {
+            ch: c,
+            left: b.left().value,
+            top: height - b.top().value,
+            right: b.right().value,
+            bottom: height - b.bottom().value,
+        });
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn render_height_keeps_the_aspect_ratio_and_survives_empty_pages() {
+        assert_eq!(render_height(595.0, 842.0, 595), 842, "A4 at 1 px per point");
+        assert_eq!(render_height(0.0, 0.0, 210), 297, "a 0×0 page falls back to A4 proportions");
+        assert_eq!(render_height(1.0, 100_000.0, 1000), MAX_RENDER_SIDE, "a hostile page size is capped");
+    }
+
+    #[test]
+    fn outline_titles_lose_control_characters() {
+        assert_eq!(clean_title("Chapitre\r\n 1\u{0}"), "Chapitre 1");
+    }
+}
