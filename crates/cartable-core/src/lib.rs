@@ -1,1 +1,28 @@
+//! The Cartable library: a folder holding textbooks (PDF, EPUB), a SQLite database with their
+//! metadata, structure, text and search index, and a cache of rendered pages.
+//!
+//! [`Library`] is the one façade the shells call. The core never finds paths or reads the
+//! clock by itself: the shell passes the folder and a [`Clock`].
 
+mod clock;
+mod db;
+mod error;
+mod id;
+mod import;
+mod library;
+mod model;
+mod render;
+mod search;
+mod store;
+pub mod text;
+
+pub use clock::{Clock, Hlc, HlcSource, Millis, SystemClock};
+pub use error::{Error, ErrorView, Result};
+pub use id::BookId;
+pub use library::{CheckReport, ImportStatus, Imported, Library, Options, Progress, Seed};
+pub use model::{Book, BookSummary, Format, Identifier, Layout, PageLabel, PageSize, Section, Source, TocEntry};
+pub use render::{DEFAULT_WIDTH, MAX_WIDTH, PAGE_MIME, PageImage, THUMBNAIL_WIDTH, encode as encode_page};
+pub use search::Hit;
+
+/// Re-exported so that shells and benchmarks name the engine's types without depending on it.
+pub use cartable_pdf;

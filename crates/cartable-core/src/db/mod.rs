@@ -1,0 +1,104 @@
+//! The SQLite store. All SQL of Cartable lives in this module, one file per table group;
+//! the rest of the code calls typed functions.
+//!
+//! Two database files sit in the library folder: `library.sqlite3` (books, structure, text,
+//! search index, sync-ready entries) and `cache.sqlite3` (rendered pages), attached as `cache`.
+//! The cache can be deleted at any time; nothing else is lost with it.
+
+pub(crate) mod books;
+pub(crate) mod cache;
+pub(crate) mod entries;
+pub(crate) mod settings;
+pub(crate) mod texts;
+
+use std::path::Path;
+use std::time::Duration;
+
+use rusqlite::Connection;
+
+use crate::Result;
+
+pub(crate) const LIBRARY_FILE: &str = "library.sqlite3";
+pub(crate) const CACHE_FILE: &str = "cache.sqlite3";
+
+/// Append-only: never edit a migration that has shipped; add a new one.
+const LIBRARY_MIGRATIONS: &[&str] = &[include_str!("migrations/library/0001_books.sql")];
+const CACHE_MIGRATIONS: &[&str] = &[include_str!("migrations/cache/0001_pages.sql")];
+
+/// Opens (creating if needed) the library and cache databases in `dir` and migrates them.
+/// Returns the connection and whether the library database was created just now.
+pub(crate) fn open(dir: &Path) -> Result<(Connection, bool)> {
+    let conn = Connection::open(dir.join(LIBRARY_FILE))?;
+    configure(&conn, "main")?;
+    conn.execute("ATTACH DATABASE ?1 AS cache", [dir.join(CACHE_FILE).to_string_lossy()])?;
+    configure(&conn, "cache")?;
+    let created = migrate(&conn, "main", LIBRARY_MIGRATIONS)? == 0;
+    migrate(&conn, "cache", CACHE_MIGRATIONS)?;
+    Ok((conn, created))
+}
+
+fn configure(conn: &Connection, schema: &str) -> Result<()> {
+    conn.busy_timeout(Duration::from_secs(10))?;
+    conn.pragma_update(Some(schema), "journal_mode", "WAL")?;
+    // The library holds what the pupil owns: survive power loss. The cache can lose its last pages.
+    let sync = if schema == "main" { "FULL" } else { "NORMAL" };
+    conn.pragma_update(Some(schema), "synchronous", sync)?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    Ok(())
+}
+
+/// Applies the missing migrations of `schema` in one transaction; returns the version found.
+fn migrate(conn: &Connection, schema: &str, migrations: &[&str]) -> Result<usize> {
+    let found: i64 = conn.pragma_query_value(Some(schema), "user_version", |r| r.get(0))?;
+    let found = usize::try_from(found).unwrap_or_default();
+    if found >= migrations.len() {
+        return Ok(found);
+    }
+    let tx = conn.unchecked_transaction()?;
+    for sql in &migrations[found..] {
+        // Tables are created in `main` by default; the cache migrations name their schema.
+        tx.execute_batch(sql)?;
+    }
+    tx.pragma_update(Some(schema), "user_version", migrations.len() as i64)?;
+    tx.commit()?;
+    Ok(found)
+}
+
+/// `PRAGMA integrity_check` and `foreign_key_check` on both databases: the problems found.
+pub(crate) fn integrity_problems(conn: &Connection) -> Result<Vec<String>> {
+    let mut problems = Vec::new();
+    for schema in ["main", "cache"] {
+        let mut stmt = conn.prepare(&format!("PRAGMA {schema}.integrity_check"))?;
+        let rows: Vec<String> = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        problems.extend(rows.into_iter().filter(|r| r != "ok").map(|r| format!("{schema} database: {r}")));
+        let mut stmt = conn.prepare(&format!("PRAGMA {schema}.foreign_key_check"))?;
+        let bad: Vec<String> = stmt.query_map([], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<_>>()?;
+        problems.extend(bad.into_iter().map(|t| format!("{schema} database: a row of {t} points at nothing")));
+    }
+    let fts: rusqlite::Result<()> =
+        conn.execute_batch("INSERT INTO texts_fts(texts_fts, rank) VALUES('integrity-check', 1)");
+    if let Err(e) = fts {
+        problems.push(format!("search index: {e}"));
+    }
+    Ok(problems)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_apply_once_and_are_recorded() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let (conn, created) = open(dir.path()).expect("first open");
+        assert!(created, "a new folder gets a new library");
+        let v: i64 = conn.pragma_query_value(Some("main"), "user_version", |r| r.get(0)).expect("version");
+        assert_eq!(v, LIBRARY_MIGRATIONS.len() as i64);
+        drop(conn);
+        let (conn, created) = open(dir.path()).expect("second open");
+        assert!(!created, "reopening finds the existing library");
+        assert!(integrity_problems(&conn).expect("check").is_empty(), "a new library is sound");
+        let mode: String = conn.pragma_query_value(Some("main"), "journal_mode", |r| r.get(0)).expect("mode");
+        assert_eq!(mode, "wal", "readers must not block the writer");
+    }
+}

@@ -1,0 +1,139 @@
+//! The one error type of the library, with a stable code for each case a user can act on.
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("no book matches \"{0}\"; `cartable list` shows the books and their ids")]
+    BookNotFound(String),
+
+    #[error("\"{query}\" matches several books ({}); give more of the title or the id", .matches.join(", "))]
+    AmbiguousBook { query: String, matches: Vec<String> },
+
+    #[error("{path}: this file is neither a PDF nor an EPUB")]
+    UnsupportedFormat { path: PathBuf },
+
+    #[error("{path}: file not found")]
+    FileNotFound { path: PathBuf },
+
+    #[error("this PDF is protected by a password; import it again with --password-stdin and type the password")]
+    PasswordRequired,
+
+    #[error("the password is wrong for this PDF; check it (capital letters count) and try again")]
+    WrongPassword,
+
+    #[error("page {page} does not exist: the book has {count} pages")]
+    PageOutOfRange { page: usize, count: usize },
+
+    #[error("a page width must be between 16 and {max} pixels, not {width}")]
+    InvalidWidth { width: u32, max: u32 },
+
+    #[error("no page is labelled \"{0}\" in this book")]
+    LabelNotFound(String),
+
+    #[error("this book is an EPUB: its pages are laid out by the reader, not rendered as images")]
+    NotRenderable,
+
+    #[error("the search is empty; type at least one word")]
+    EmptyQuery,
+
+    #[error("the disk is full; free some space and try again (nothing was saved from this operation)")]
+    DiskFull,
+
+    #[error("the operation was interrupted; what was done so far is kept, and running it again resumes")]
+    Cancelled,
+
+    #[error(transparent)]
+    Pdf(#[from] cartable_pdf::Error),
+
+    #[error(transparent)]
+    Epub(#[from] cartable_epub::Error),
+
+    #[error("the library database is damaged or unreadable ({0}); run `cartable check`")]
+    Database(rusqlite::Error),
+
+    #[error("{context}: {source}")]
+    Io { context: String, source: std::io::Error },
+}
+
+impl Error {
+    /// A stable, machine-readable name for the UI and scripts to branch on.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::BookNotFound(_) => "BookNotFound",
+            Error::AmbiguousBook { .. } => "AmbiguousBook",
+            Error::UnsupportedFormat { .. } => "UnsupportedFormat",
+            Error::FileNotFound { .. } => "FileNotFound",
+            Error::PasswordRequired | Error::Pdf(cartable_pdf::Error::PasswordRequired) => "PasswordRequired",
+            Error::WrongPassword | Error::Pdf(cartable_pdf::Error::WrongPassword) => "WrongPassword",
+            Error::PageOutOfRange { .. } | Error::Pdf(cartable_pdf::Error::PageOutOfRange { .. }) => "PageOutOfRange",
+            Error::LabelNotFound(_) => "LabelNotFound",
+            Error::InvalidWidth { .. } => "InvalidWidth",
+            Error::NotRenderable => "NotRenderable",
+            Error::EmptyQuery => "EmptyQuery",
+            Error::DiskFull => "DiskFull",
+            Error::Cancelled => "Cancelled",
+            Error::Pdf(cartable_pdf::Error::LibraryMissing { .. } | cartable_pdf::Error::LibraryLoad { .. }) => {
+                "PdfEngineMissing"
+            }
+            Error::Pdf(cartable_pdf::Error::UnsupportedSecurity) => "UnsupportedSecurity",
+            Error::Pdf(_) => "CorruptPdf",
+            Error::Epub(e) => epub_code(e),
+            Error::Database(_) => "Database",
+            Error::Io { .. } => "Io",
+        }
+    }
+
+    pub(crate) fn io(context: impl Into<String>) -> impl FnOnce(std::io::Error) -> Error {
+        let context = context.into();
+        move |source| {
+            if source.kind() == std::io::ErrorKind::StorageFull {
+                Error::DiskFull
+            } else {
+                Error::Io { context, source }
+            }
+        }
+    }
+}
+
+fn epub_code(e: &cartable_epub::Error) -> &'static str {
+    use cartable_epub::Error as E;
+    match e {
+        E::NotZip | E::WrongMimetype { .. } => "NotEpub",
+        E::UnsafePath { .. }
+        | E::DuplicateEntry { .. }
+        | E::SuspiciousCompression { .. }
+        | E::EntityDeclaration { .. } => "EpubRefused",
+        E::TooLarge { .. } | E::EntryTooLarge { .. } => "EpubTooLarge",
+        E::Drm { .. } => "Drm",
+        E::MissingResource { .. } => "ResourceNotFound",
+        E::Io { .. } => "Io",
+        _ => "EpubDamaged",
+    }
+}
+
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Self {
+        match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::DiskFull) => Error::DiskFull,
+            _ => Error::Database(e),
+        }
+    }
+}
+
+/// What crosses to a UI or a script: `{ "code": "BookNotFound", "message": "…" }`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ErrorView {
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl From<&Error> for ErrorView {
+    fn from(e: &Error) -> Self {
+        ErrorView { code: e.code(), message: e.to_string() }
+    }
+}

@@ -1,0 +1,495 @@
+//! The façade: everything a shell (the CLI, the desktop app) does with a library.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, mpsc};
+
+use rusqlite::Connection;
+use serde::Serialize;
+
+use cartable_pdf::Engine;
+
+use crate::clock::{Clock, HlcSource};
+use crate::db::{self, books, cache, entries, settings, texts};
+use crate::model::{Book, BookSummary, Format, Source};
+use crate::render::{self, PAGE_MIME, PAGES_BUCKET, PageImage};
+use crate::search::{self, Hit};
+use crate::{BookId, Error, Result, import, store};
+
+/// What the shell hands the library when opening it.
+pub struct Options {
+    /// Time, for added/opened dates and sync stamps.
+    pub clock: Arc<dyn Clock>,
+    /// Where the PDF engine library is; `None` looks in the usual places ([`cartable_pdf::locate`]).
+    pub pdfium: Option<PathBuf>,
+    /// Books to import when the library is created (the bundled textbooks).
+    pub seed: Vec<Seed>,
+}
+
+/// A book given as bytes (the textbooks bundled in the binary).
+#[derive(Debug, Clone, Copy)]
+pub struct Seed {
+    pub name: &'static str,
+    pub bytes: &'static [u8],
+}
+
+/// A Cartable library: a folder with the databases and the book files.
+pub struct Library {
+    root: PathBuf,
+    db: Mutex<Connection>,
+    engine: OnceLock<Engine>,
+    pdfium: Option<PathBuf>,
+    clock: Arc<dyn Clock>,
+    hlc: HlcSource,
+}
+
+/// How an import went for one file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ImportStatus {
+    Imported,
+    AlreadyInLibrary,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Imported {
+    pub status: ImportStatus,
+    pub book: BookSummary,
+}
+
+/// Where a pre-render stands.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Progress {
+    /// Pages ready in the cache (including those that were already there).
+    pub done: usize,
+    pub total: usize,
+    /// Pages rendered by this run.
+    pub rendered: usize,
+}
+
+/// What `check` found.
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CheckReport {
+    pub books: usize,
+    pub problems: Vec<String>,
+    /// Leftovers of interrupted imports that were removed.
+    pub removed_leftovers: Vec<String>,
+}
+
+impl Library {
+    /// Opens the library in `root`, creating it (and importing `options.seed`) when it is new.
+    pub fn open(root: &Path, options: Options) -> Result<Library> {
+        std::fs::create_dir_all(root).map_err(Error::io(format!("creating the library folder {}", root.display())))?;
+        let (conn, created) = db::open(root)?;
+        let node = match settings::get(&conn, "node_id")? {
+            Some(hex) => u64::from_str_radix(&hex, 16).unwrap_or_default(),
+            None => {
+                let node = uuid::Uuid::new_v4().as_u64_pair().0;
+                settings::set(&conn, "node_id", &format!("{node:016x}"))?;
+                node
+            }
+        };
+        let library = Library {
+            root: root.to_path_buf(),
+            db: Mutex::new(conn),
+            engine: OnceLock::new(),
+            pdfium: options.pdfium,
+            clock: options.clock,
+            hlc: HlcSource::new(node, None),
+        };
+        library.sweep()?;
+        if created || library.with_db(|c| settings::get(c, "seeded"))?.is_none() {
+            library.seed(&options.seed)?;
+        }
+        Ok(library)
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    fn with_db<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        f(&self.lock())
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Connection> {
+        self.db.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn engine(&self) -> Result<&Engine> {
+        if let Some(engine) = self.engine.get() {
+            return Ok(engine);
+        }
+        let engine = match &self.pdfium {
+            Some(path) => Engine::start(path)?,
+            None => Engine::global()?,
+        };
+        Ok(self.engine.get_or_init(|| engine))
+    }
+
+    /// Imports the bundled books into a new library, once.
+    fn seed(&self, seed: &[Seed]) -> Result<()> {
+        for book in seed {
+            let staged = store::stage_bytes(&self.root, book.bytes)?;
+            self.import_staged(staged, Path::new(book.name), None, Source::Bundled { name: book.name.to_owned() })?;
+        }
+        self.with_db(|c| settings::set(c, "seeded", "1"))
+    }
+
+    // ----- import -----------------------------------------------------------------------
+
+    /// Imports one file: nothing of it is in the library unless all of it is.
+    pub fn import(&self, path: &Path, password: Option<&str>) -> Result<Imported> {
+        let source = Source::File { path: path.to_string_lossy().into_owned() };
+        let staged = store::stage_copy(&self.root, path)?;
+        self.import_staged(staged, path, password, source)
+    }
+
+    fn import_staged(
+        &self,
+        staged: store::Staged,
+        original: &Path,
+        password: Option<&str>,
+        source: Source,
+    ) -> Result<Imported> {
+        let id = BookId::from_hex(staged.sha256.clone());
+        if self.with_db(|c| books::exists(c, &id))? {
+            let stored = self.book(&id)?;
+            // A book whose file went missing gets it back from the new copy.
+            if !self.root.join(&stored.file_path).is_file() && stored.file_sha256 == staged.sha256 {
+                let _placed = staged.place(&self.root, stored.summary.format.extension())?;
+            }
+            return Ok(Imported { status: ImportStatus::AlreadyInLibrary, book: stored.summary });
+        }
+        let format = match import::sniff(&staged.path) {
+            Err(Error::UnsupportedFormat { .. }) => import::sniff(original).ok(),
+            other => Some(other?),
+        }
+        .ok_or_else(|| Error::UnsupportedFormat { path: original.to_path_buf() })?;
+        let (content, stored, was_protected) = match format {
+            Format::Pdf => self.read_pdf(staged, password)?,
+            Format::Epub => (import::epub(&staged.path)?, staged, false),
+        };
+        let fallback_title = original
+            .file_stem()
+            .map(|s| s.to_string_lossy().replace(['_', '-'], " ").trim().to_owned())
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| "Sans titre".into());
+        let placed = stored.place(&self.root, format.extension())?;
+        let now = self.clock.now();
+        let new = content.into_new_book(
+            id.clone(),
+            fallback_title,
+            placed.relative.clone(),
+            placed.staged.sha256.clone(),
+            placed.staged.size,
+            was_protected,
+            source,
+            now,
+        );
+        let hlc = self.hlc.stamp(self.clock.as_ref());
+        let committed = self.with_db(|conn| {
+            let tx = conn.unchecked_transaction()?;
+            books::insert(&tx, &new)?;
+            let meta = serde_json::json!({ "title": new.title, "authors": new.authors, "publisher": new.publisher });
+            entries::add(&tx, &id.book_key(), &meta, now, hlc)?;
+            tx.commit()?;
+            Ok(())
+        });
+        match committed {
+            Ok(()) => {}
+            // Another process imported the same file meanwhile.
+            Err(Error::Database(e)) if is_unique_violation(&e) => {
+                return Ok(Imported { status: ImportStatus::AlreadyInLibrary, book: self.book(&id)?.summary });
+            }
+            Err(e) => {
+                let referenced = self.with_db(|c| books::is_file_referenced(c, &placed.relative)).unwrap_or(true);
+                if !referenced {
+                    let _ = std::fs::remove_file(self.root.join(&placed.relative));
+                }
+                return Err(e);
+            }
+        }
+        drop(placed);
+        Ok(Imported { status: ImportStatus::Imported, book: self.book(&id)?.summary })
+    }
+
+    /// Opens a staged PDF; a protected one is stored as an unprotected copy, so that its
+    /// password is needed once, here, and never stored.
+    fn read_pdf(
+        &self,
+        staged: store::Staged,
+        password: Option<&str>,
+    ) -> Result<(import::Content, store::Staged, bool)> {
+        let engine = self.engine()?;
+        match engine.page_count(&staged.path, None) {
+            Ok(_) => Ok((import::pdf(engine, &staged.path, None)?, staged, false)),
+            Err(cartable_pdf::Error::PasswordRequired) => {
+                let password = password.ok_or(Error::PasswordRequired)?;
+                let content = import::pdf(engine, &staged.path, Some(password)).map_err(|e| match e {
+                    Error::Pdf(cartable_pdf::Error::WrongPassword) => Error::WrongPassword,
+                    other => other,
+                })?;
+                let bytes = engine.decrypt(&staged.path, password)?;
+                engine.close(&staged.path);
+                let unprotected = store::stage_bytes(&self.root, &bytes)?;
+                Ok((content, unprotected, true))
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    // ----- reading ----------------------------------------------------------------------
+
+    pub fn books(&self) -> Result<Vec<BookSummary>> {
+        self.with_db(books::list)
+    }
+
+    pub fn book(&self, id: &BookId) -> Result<Book> {
+        self.with_db(|c| books::get(c, id))?.ok_or_else(|| Error::BookNotFound(id.to_string()))
+    }
+
+    /// The book named by `query`: an id (or its first 4+ hex digits), a title, or the start of one.
+    pub fn find(&self, query: &str) -> Result<BookId> {
+        let matches = self.with_db(|c| books::find(c, query))?;
+        match matches.as_slice() {
+            [] => Err(Error::BookNotFound(query.to_owned())),
+            [(id, _)] => Ok(id.clone()),
+            many => Err(Error::AmbiguousBook {
+                query: query.to_owned(),
+                matches: many.iter().map(|(id, title)| format!("{} {title}", id.short())).collect(),
+            }),
+        }
+    }
+
+    /// Records that the book was opened now (for "continue reading").
+    pub fn mark_opened(&self, id: &BookId) -> Result<()> {
+        let now = self.clock.now();
+        self.with_db(|c| books::touch_opened(c, id, now))
+    }
+
+    /// The 0-based page whose printed label is `label`.
+    pub fn page_for_label(&self, id: &BookId, label: &str) -> Result<usize> {
+        self.with_db(|c| books::page_for_label(c, id, label))?.ok_or_else(|| Error::LabelNotFound(label.to_owned()))
+    }
+
+    /// The text of a PDF page or an EPUB section (0-based).
+    pub fn text(&self, id: &BookId, index: usize) -> Result<String> {
+        let book = self.book(id)?;
+        let count = book.summary.pages.or(book.summary.sections).unwrap_or_default();
+        if index >= count {
+            return Err(Error::PageOutOfRange { page: index + 1, count });
+        }
+        self.with_db(|c| texts::text_of(c, id, index))
+    }
+
+    fn pdf_path(&self, book: &Book) -> Result<PathBuf> {
+        if book.summary.format != Format::Pdf {
+            return Err(Error::NotRenderable);
+        }
+        Ok(self.root.join(&book.file_path))
+    }
+
+    /// Page `index` (0-based) of a PDF at `width` pixels: from the cache, or rendered and cached.
+    pub fn page_image(&self, id: &BookId, index: usize, width: u32) -> Result<PageImage> {
+        let width = render::check_width(width)?;
+        if let Some(hit) = self.with_db(|c| cache::get(c, id, PAGES_BUCKET, width, index))? {
+            return Ok(PageImage { width, height: hit.height, mime: PAGE_MIME, bytes: hit.bytes, cached: true });
+        }
+        let book = self.book(id)?;
+        let path = self.pdf_path(&book)?;
+        let count = book.summary.pages.unwrap_or_default();
+        if index >= count {
+            return Err(Error::PageOutOfRange { page: index + 1, count });
+        }
+        let bitmap = self.engine()?.render(&path, None, index, width)?;
+        let bytes = render::encode(&bitmap)?;
+        let now = self.clock.now();
+        self.with_db(|c| cache::put(c, id, PAGES_BUCKET, width, index, bitmap.height, PAGE_MIME, &bytes, now))?;
+        Ok(PageImage { width, height: bitmap.height, mime: PAGE_MIME, bytes, cached: false })
+    }
+
+    /// Renders and caches every page of a PDF at `width` that is not cached yet. Pages already
+    /// cached are skipped, so an interrupted run resumes where it stopped. `cancel` stops it
+    /// between two pages; `progress` is called after each page.
+    pub fn prerender(
+        &self,
+        id: &BookId,
+        width: u32,
+        cancel: &AtomicBool,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<Progress> {
+        let width = render::check_width(width)?;
+        let book = self.book(id)?;
+        let path = self.pdf_path(&book)?;
+        let total = book.summary.pages.unwrap_or_default();
+        let cached = self.with_db(|c| cache::cached_pages(c, id, PAGES_BUCKET, width))?;
+        let mut state = Progress { done: cached.len(), total, rendered: 0 };
+        progress(state);
+        let missing: Vec<usize> = {
+            let have: std::collections::HashSet<usize> = cached.into_iter().collect();
+            (0..total).filter(|i| !have.contains(i)).collect()
+        };
+        let engine = self.engine()?.clone();
+        // PDFium renders the next page on its thread while this one encodes and stores.
+        let (pages, rendered) = mpsc::sync_channel::<Result<(usize, cartable_pdf::Bitmap)>>(2);
+        std::thread::scope(|scope| {
+            scope.spawn(|| {
+                for &index in &missing {
+                    if cancel.load(Ordering::Relaxed) {
+                        break;
+                    }
+                    let result = engine.render(&path, None, index, width).map(|b| (index, b)).map_err(Error::from);
+                    let failed = result.is_err();
+                    if pages.send(result).is_err() || failed {
+                        break;
+                    }
+                }
+                drop(pages);
+            });
+            for result in rendered {
+                let (index, bitmap) = result?;
+                let bytes = render::encode(&bitmap)?;
+                let now = self.clock.now();
+                self.with_db(|c| cache::put(c, id, PAGES_BUCKET, width, index, bitmap.height, PAGE_MIME, &bytes, now))?;
+                state.done += 1;
+                state.rendered += 1;
+                progress(state);
+                if cancel.load(Ordering::Relaxed) {
+                    break;
+                }
+            }
+            Ok::<(), Error>(())
+        })?;
+        if state.done < total && cancel.load(Ordering::Relaxed) {
+            return Err(Error::Cancelled);
+        }
+        Ok(state)
+    }
+
+    /// The cover image of a book: the EPUB's cover, or the first page of a PDF as a thumbnail.
+    pub fn cover(&self, id: &BookId) -> Result<Option<(Vec<u8>, String)>> {
+        let book = self.book(id)?;
+        match book.summary.format {
+            Format::Pdf => {
+                let page = self.page_image(id, 0, render::THUMBNAIL_WIDTH)?;
+                Ok(Some((page.bytes, page.mime.to_owned())))
+            }
+            Format::Epub => {
+                let Some(cover) = book.cover_path.clone() else { return Ok(None) };
+                let (bytes, mime) = self.resource(id, &cover)?;
+                Ok(Some((bytes, mime)))
+            }
+        }
+    }
+
+    /// A file inside an EPUB, by its path in the archive, with its media type.
+    pub fn resource(&self, id: &BookId, path: &str) -> Result<(Vec<u8>, String)> {
+        let book = self.book(id)?;
+        if book.summary.format != Format::Epub {
+            return Err(Error::BookNotFound(format!("{id}/{path}")));
+        }
+        let mut epub = cartable_epub::open(&self.root.join(&book.file_path))?;
+        let mime = epub
+            .manifest()
+            .iter()
+            .find(|r| r.href == path)
+            .map(|r| r.media_type.clone())
+            .unwrap_or_else(|| media_type_of(path).to_owned());
+        let bytes = epub.resource(path)?;
+        Ok((bytes, mime))
+    }
+
+    // ----- search -----------------------------------------------------------------------
+
+    /// Ranked hits for `query` across the library, or in one book.
+    pub fn search(&self, query: &str, book: Option<&BookId>, limit: usize) -> Result<Vec<Hit>> {
+        let fts = search::to_fts(query)?;
+        let rows = self.with_db(|c| texts::search(c, &fts, book, limit.max(1)))?;
+        Ok(rows
+            .into_iter()
+            .map(|r| Hit {
+                book: r.book,
+                title: r.title,
+                index: r.idx,
+                label: r.label,
+                snippet: search::snippet_html(&r.snippet),
+            })
+            .collect())
+    }
+
+    // ----- removal and health -----------------------------------------------------------
+
+    /// Removes a book, its file and its cached pages.
+    pub fn remove(&self, id: &BookId) -> Result<()> {
+        let hlc = self.hlc.stamp(self.clock.as_ref());
+        let path = self.with_db(|conn| {
+            let tx = conn.unchecked_transaction()?;
+            let path = books::delete(&tx, id)?;
+            entries::remove(&tx, &id.book_key(), hlc)?;
+            tx.commit()?;
+            Ok(path)
+        })?;
+        let Some(relative) = path else { return Err(Error::BookNotFound(id.to_string())) };
+        if let Some(engine) = self.engine.get() {
+            engine.close(&self.root.join(&relative));
+        }
+        self.with_db(|c| cache::delete_book(c, id))?;
+        if !self.with_db(|c| books::is_file_referenced(c, &relative))? {
+            let _ = std::fs::remove_file(self.root.join(&relative));
+        }
+        Ok(())
+    }
+
+    fn sweep(&self) -> Result<Vec<String>> {
+        let removed = store::sweep(&self.root, &|relative| self.with_db(|c| books::is_file_referenced(c, relative)))?;
+        self.with_db(cache::delete_orphans)?;
+        Ok(removed)
+    }
+
+    /// Checks the databases and every book file against its sha256.
+    pub fn check(&self) -> Result<CheckReport> {
+        let removed_leftovers = self.sweep()?;
+        let mut problems = self.with_db(db::integrity_problems)?;
+        let files = self.with_db(books::files)?;
+        for (id, relative, sha256) in &files {
+            let path = self.root.join(relative);
+            match store::sha256_of(&path) {
+                Ok(found) if &found == sha256 => {}
+                Ok(_) => problems.push(format!("{}: the file {relative} is damaged (its sha256 changed)", id.short())),
+                Err(_) => problems.push(format!("{}: the file {relative} is missing", id.short())),
+            }
+        }
+        Ok(CheckReport { books: files.len(), problems, removed_leftovers })
+    }
+}
+
+fn is_unique_violation(e: &rusqlite::Error) -> bool {
+    matches!(e.sqlite_error_code(), Some(rusqlite::ErrorCode::ConstraintViolation))
+}
+
+/// A media type from a file name, for archive entries the manifest does not list.
+fn media_type_of(path: &str) -> &'static str {
+    let extension = path.rsplit('.').next().unwrap_or_default().to_ascii_lowercase();
+    match extension.as_str() {
+        "xhtml" | "xht" => "application/xhtml+xml",
+        "html" | "htm" => "text/html",
+        "css" => "text/css",
+        "js" => "text/javascript",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "otf" => "font/otf",
+        "ttf" => "font/ttf",
+        "woff" => "font/woff",
+        "woff2" => "font/woff2",
+        "xml" | "opf" | "ncx" => "application/xml",
+        "mp3" => "audio/mpeg",
+        "mp4" => "video/mp4",
+        _ => "application/octet-stream",
+    }
+}

@@ -1,0 +1,54 @@
+//! Page images: the bytes a webview shows, and how they are made.
+//!
+//! Pages are PNG, written with the fastest deflate setting. PNG is lossless (text stays sharp
+//! at every zoom), every webview decodes it, and on textbook pages (mostly white, few colours)
+//! fast deflate costs a small share of PDFium's own render time. BENCHMARKS.md has the
+//! measurements (`cartable-bench formats`) that chose it over JPEG, WebP and raw bitmaps.
+
+use serde::Serialize;
+
+use cartable_pdf::Bitmap;
+
+use crate::{Error, Result};
+
+/// The cache bucket of page images; bump it when the bytes change (format, colours, options).
+pub(crate) const PAGES_BUCKET: &str = "pages-v1";
+pub const PAGE_MIME: &str = "image/png";
+/// Width of thumbnails and PDF covers, in pixels.
+pub const THUMBNAIL_WIDTH: u32 = 240;
+/// Width the pre-render uses when none is given: a page at fit-width on a common screen.
+pub const DEFAULT_WIDTH: u32 = 1000;
+/// The widest page image the library makes.
+pub const MAX_WIDTH: u32 = 4096;
+
+/// A page, ready to show.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PageImage {
+    pub width: u32,
+    pub height: u32,
+    pub mime: &'static str,
+    #[serde(skip)]
+    pub bytes: Vec<u8>,
+    /// Whether the bytes came from the cache (false: rendered just now).
+    pub cached: bool,
+}
+
+pub(crate) fn check_width(width: u32) -> Result<u32> {
+    if (16..=MAX_WIDTH).contains(&width) { Ok(width) } else { Err(Error::InvalidWidth { width, max: MAX_WIDTH }) }
+}
+
+/// Encodes a rendered page as PNG.
+pub fn encode(bitmap: &Bitmap) -> Result<Vec<u8>> {
+    let mut out = Vec::with_capacity(bitmap.rgb.len() / 10);
+    let mut encoder = png::Encoder::new(&mut out, bitmap.width, bitmap.height);
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder.set_compression(png::Compression::Fastest);
+    let encoded = encoder.write_header().and_then(|mut w| {
+        w.write_image_data(&bitmap.rgb)?;
+        w.finish()
+    });
+    encoded.map_err(|e| Error::Io { context: "encoding a page image".into(), source: std::io::Error::other(e) })?;
+    Ok(out)
+}

@@ -1,0 +1,407 @@
+//! [`Book`]: an opened EPUB, its description and bounded access to its content.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::fs::File;
+use std::io::{BufReader, Cursor};
+use std::path::Path;
+
+use crate::archive::{self, Archive, Source};
+use crate::container::{self, CONTAINER_PATH, ENCRYPTION_PATH};
+use crate::error::Error;
+use crate::nav::{self, Navigation, PageTarget, SpineIndex, TocEntry};
+use crate::package::{self, Direction, Layout, Metadata, Resource, SpineItem};
+use crate::path::Target;
+use crate::text::{self, TextChunk};
+use crate::xml::{self, MAX_XML_SIZE};
+
+/// Opens the EPUB file at `path`: validates the archive, then reads the container, the package
+/// document and the navigation (EPUB 3 nav document, else EPUB 2 NCX).
+///
+/// Content documents are not parsed here; [`Book::section_text`] does it on demand.
+pub fn open(path: &Path) -> Result<Book, Error> {
+    let file = File::open(path).map_err(|source| Error::Io { source })?;
+    Book::from_source(Box::new(BufReader::new(file)))
+}
+
+/// Opens an EPUB held in memory, with the same checks as [`open`].
+pub fn from_bytes(bytes: Vec<u8>) -> Result<Book, Error> {
+    Book::from_source(Box::new(Cursor::new(bytes)))
+}
+
+/// Something about the book that was tolerated rather than refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Warning {
+    /// A spine itemref names no manifest item; it was left out of [`Book::spine`].
+    SpineItemNotInManifest {
+        /// The itemref's `idref`.
+        idref: String,
+    },
+    /// A spine item's file is not in the archive; it was left out of [`Book::spine`].
+    SpineItemMissing {
+        /// The manifest id.
+        id: String,
+        /// The path the manifest gives.
+        href: String,
+    },
+    /// The navigation document or NCX could not be read (missing or not well-formed); the
+    /// table of contents or page list comes from the other one, or is empty.
+    NavigationUnreadable {
+        /// The document's path.
+        path: String,
+        /// Why.
+        message: String,
+    },
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Warning::SpineItemNotInManifest { idref } => {
+                write!(f, "spine item '{idref}' is not in the manifest; skipped")
+            }
+            Warning::SpineItemMissing { id, href } => {
+                write!(f, "spine item '{id}' ({href}) is not in the archive; skipped")
+            }
+            Warning::NavigationUnreadable { path, message } => {
+                write!(f, "navigation '{path}' could not be read: {message}")
+            }
+        }
+    }
+}
+
+/// An opened EPUB 2 or EPUB 3 book.
+///
+/// Reading content (`resource`, `section_text`) needs `&mut self`: the archive is read through
+/// one file handle.
+pub struct Book {
+    archive: Archive,
+    package_path: String,
+    version: String,
+    metadata: Metadata,
+    layout: Layout,
+    direction: Direction,
+    manifest: Vec<Resource>,
+    spine: Vec<SpineItem>,
+    toc: Vec<TocEntry>,
+    page_list: Vec<PageTarget>,
+    /// Resolved targets of `page_list`, same order.
+    page_targets: Vec<Target>,
+    cover: Option<usize>,
+    warnings: Vec<Warning>,
+}
+
+impl fmt::Debug for Book {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Book")
+            .field("package_path", &self.package_path)
+            .field("version", &self.version)
+            .field("metadata", &self.metadata)
+            .field("layout", &self.layout)
+            .field("direction", &self.direction)
+            .field("spine", &self.spine.len())
+            .field("toc", &self.toc.len())
+            .field("page_list", &self.page_list.len())
+            .field("warnings", &self.warnings)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Book {
+    fn from_source(source: Box<dyn Source>) -> Result<Book, Error> {
+        let mut archive = Archive::open(source)?;
+
+        if archive.contains(ENCRYPTION_PATH) {
+            let encryption = archive.read(ENCRYPTION_PATH, MAX_XML_SIZE)?;
+            let protected: HashSet<String> = container::encrypted_entries(&encryption)?
+                .into_iter()
+                .filter(|entry| !entry.is_obfuscation())
+                .map(|entry| entry.path)
+                .collect();
+            archive.set_protected(protected);
+        }
+
+        if !archive.contains(CONTAINER_PATH) {
+            return Err(Error::MissingContainer);
+        }
+        let container = archive.read(CONTAINER_PATH, MAX_XML_SIZE)?;
+        let package_path = container::package_path(&container)?;
+        if !archive.contains(&package_path) {
+            return Err(Error::MissingPackage { path: package_path });
+        }
+        let opf = archive.read(&package_path, MAX_XML_SIZE)?;
+        let package = package::parse(&opf, &package_path)?;
+
+        let mut warnings = Vec::new();
+        let spine = spine(&package, &archive, &mut warnings)?;
+        let spine_index: SpineIndex =
+            spine
+                .iter()
+                .enumerate()
+                .fold(HashMap::new(), |mut index, (position, item)| {
+                    index.entry(item.href.clone()).or_insert(position);
+                    index
+                });
+
+        let navigation = navigation(&package, &mut archive, &spine_index, &mut warnings)?;
+        let (page_list, page_targets) = navigation.pages.into_iter().unzip();
+        let cover = cover(&package, &archive);
+
+        Ok(Book {
+            archive,
+            package_path,
+            version: package.version,
+            metadata: package.metadata,
+            layout: package.layout,
+            direction: package.direction,
+            manifest: package.manifest,
+            spine,
+            toc: navigation.toc,
+            page_list,
+            page_targets,
+            cover,
+            warnings,
+        })
+    }
+
+    /// The package `version` attribute: "2.0", "3.0"...
+    pub fn version(&self) -> &str {
+        &self.version
+    }
+
+    /// Full path of the package document (the OPF) inside the archive.
+    pub fn package_path(&self) -> &str {
+        &self.package_path
+    }
+
+    /// Title, authors, language, identifiers...
+    pub fn metadata(&self) -> &Metadata {
+        &self.metadata
+    }
+
+    /// The book-wide layout (`rendition:layout`); EPUB 2 books are reflowable.
+    pub fn layout(&self) -> Layout {
+        self.layout
+    }
+
+    /// The spine's `page-progression-direction`.
+    pub fn direction(&self) -> Direction {
+        self.direction
+    }
+
+    /// The reading order. Itemrefs naming no manifest item, or whose file is missing from the
+    /// archive, are left out (see [`Book::warnings`]); the spine is never empty.
+    pub fn spine(&self) -> &[SpineItem] {
+        &self.spine
+    }
+
+    /// The table of contents, flattened in reading order (EPUB 3 nav, else NCX).
+    pub fn toc(&self) -> &[TocEntry] {
+        &self.toc
+    }
+
+    /// The printed pages (EPUB 3 nav page-list, else NCX pageList); empty when the book has
+    /// none.
+    pub fn page_list(&self) -> &[PageTarget] {
+        &self.page_list
+    }
+
+    /// The cover image: the manifest item with `properties="cover-image"`, else the EPUB 2
+    /// `<meta name="cover">` item, else an image whose id or path contains "cover". Only items
+    /// present in the archive count.
+    pub fn cover(&self) -> Option<&Resource> {
+        self.cover.and_then(|index| self.manifest.get(index))
+    }
+
+    /// Every manifest item with a path inside the archive (remote items are left out). An item
+    /// may be declared and still be missing from the archive.
+    pub fn manifest(&self) -> &[Resource] {
+        &self.manifest
+    }
+
+    /// What was tolerated while opening the book.
+    pub fn warnings(&self) -> &[Warning] {
+        &self.warnings
+    }
+
+    /// Reads any entry by its full path inside the archive (as in [`Resource::href`], without
+    /// fragment or percent-encoding), up to 256 MiB.
+    ///
+    /// Errors: [`Error::MissingResource`] for an unknown path, [`Error::Drm`] for an encrypted
+    /// entry, [`Error::EntryTooLarge`], [`Error::CorruptEntry`].
+    pub fn resource(&mut self, path: &str) -> Result<Vec<u8>, Error> {
+        self.archive.read(path, archive::MAX_RESOURCE_SIZE)
+    }
+
+    /// The searchable text of spine item `spine_index`, split into chunks at printed-page
+    /// breaks (page-list targets and `pagebreak` elements). Items without markup (an image in
+    /// the spine) give no chunk.
+    ///
+    /// Errors: [`Error::MalformedContent`] when the document is not well-formed XML (WebKit
+    /// would show nothing), [`Error::EntityDeclaration`], and the errors of
+    /// [`Book::resource`].
+    pub fn section_text(&mut self, spine_index: usize) -> Result<Vec<TextChunk>, Error> {
+        let item = self
+            .spine
+            .get(spine_index)
+            .ok_or(Error::SpineIndexOutOfRange {
+                index: spine_index,
+                len: self.spine.len(),
+            })?;
+        if !text::has_text(&item.media_type) {
+            return Ok(Vec::new());
+        }
+        let page_ids: HashMap<String, String> = self
+            .page_targets
+            .iter()
+            .zip(&self.page_list)
+            .filter(|(target, _)| target.path == item.href)
+            .filter_map(|(target, page)| {
+                target
+                    .fragment
+                    .as_ref()
+                    .map(|fragment| (fragment.clone(), page.label.clone()))
+            })
+            .collect();
+        let (href, media_type) = (item.href.clone(), item.media_type.clone());
+        let bytes = self.archive.read(&href, MAX_XML_SIZE)?;
+        text::extract(&bytes, &href, &media_type, &page_ids)
+    }
+}
+
+/// Matches itemrefs with the manifest and the archive. A spine document encrypted with real
+/// encryption means the book cannot be read: [`Error::Drm`].
+fn spine(
+    package: &package::Package,
+    archive: &Archive,
+    warnings: &mut Vec<Warning>,
+) -> Result<Vec<SpineItem>, Error> {
+    let mut by_id: HashMap<&str, &Resource> = HashMap::new();
+    for resource in &package.manifest {
+        by_id.entry(resource.id.as_str()).or_insert(resource);
+    }
+    let mut spine = Vec::with_capacity(package.itemrefs.len());
+    for itemref in &package.itemrefs {
+        let Some(resource) = by_id.get(itemref.idref.as_str()) else {
+            warnings.push(Warning::SpineItemNotInManifest {
+                idref: itemref.idref.clone(),
+            });
+            continue;
+        };
+        if !archive.contains(&resource.href) {
+            warnings.push(Warning::SpineItemMissing {
+                id: resource.id.clone(),
+                href: resource.href.clone(),
+            });
+            continue;
+        }
+        if archive.is_protected(&resource.href) {
+            return Err(Error::Drm {
+                path: resource.href.clone(),
+            });
+        }
+        spine.push(SpineItem {
+            id: resource.id.clone(),
+            href: resource.href.clone(),
+            media_type: resource.media_type.clone(),
+            linear: itemref.linear,
+            layout: itemref.layout,
+        });
+    }
+    if spine.is_empty() {
+        return Err(Error::NoSpine);
+    }
+    Ok(spine)
+}
+
+/// Reads the EPUB 3 nav document, then the NCX for whatever the nav did not provide.
+///
+/// A navigation document that is missing or not well-formed is a [`Warning`]: the book stays
+/// readable without it. Safety refusals (entities, DRM, oversized or corrupt entries) are errors.
+fn navigation(
+    package: &package::Package,
+    archive: &mut Archive,
+    spine: &SpineIndex,
+    warnings: &mut Vec<Warning>,
+) -> Result<Navigation, Error> {
+    let nav_document = package
+        .manifest
+        .iter()
+        .find(|resource| resource.properties.iter().any(|p| p == "nav"));
+    let ncx = package
+        .ncx_id
+        .as_deref()
+        .and_then(|id| package.manifest.iter().find(|resource| resource.id == id))
+        .or_else(|| {
+            package
+                .manifest
+                .iter()
+                .find(|resource| resource.media_type == "application/x-dtbncx+xml")
+        });
+
+    let mut navigation = Navigation::default();
+    if let Some(nav_document) = nav_document {
+        if let Some(root) = load_navigation(archive, &nav_document.href, warnings)? {
+            navigation = nav::from_nav_document(&root, &nav_document.href, spine);
+        }
+    }
+    if navigation.toc.is_empty() || navigation.pages.is_empty() {
+        if let Some(ncx) = ncx {
+            if let Some(root) = load_navigation(archive, &ncx.href, warnings)? {
+                let from_ncx = nav::from_ncx(&root, &ncx.href, spine);
+                if navigation.toc.is_empty() {
+                    navigation.toc = from_ncx.toc;
+                }
+                if navigation.pages.is_empty() {
+                    navigation.pages = from_ncx.pages;
+                }
+            }
+        }
+    }
+    Ok(navigation)
+}
+
+fn load_navigation(
+    archive: &mut Archive,
+    path: &str,
+    warnings: &mut Vec<Warning>,
+) -> Result<Option<xml::Element>, Error> {
+    let parsed = archive
+        .read(path, MAX_XML_SIZE)
+        .and_then(|bytes| xml::parse(&bytes, path));
+    match parsed {
+        Ok(root) => Ok(Some(root)),
+        Err(error @ (Error::MalformedContent { .. } | Error::MissingResource { .. })) => {
+            warnings.push(Warning::NavigationUnreadable {
+                path: path.to_owned(),
+                message: error.to_string(),
+            });
+            Ok(None)
+        }
+        Err(other) => Err(other),
+    }
+}
+
+fn cover(package: &package::Package, archive: &Archive) -> Option<usize> {
+    let manifest = &package.manifest;
+    let usable = |resource: &Resource| archive.contains(&resource.href);
+    let is_image = |resource: &Resource| resource.media_type.starts_with("image/");
+    manifest
+        .iter()
+        .position(|r| r.properties.iter().any(|p| p == "cover-image") && usable(r))
+        .or_else(|| {
+            let wanted = package.cover_meta.as_deref()?;
+            manifest
+                .iter()
+                .position(|r| r.id == wanted && is_image(r) && usable(r))
+        })
+        .or_else(|| {
+            manifest.iter().position(|r| {
+                is_image(r)
+                    && usable(r)
+                    && (r.id.to_lowercase().contains("cover")
+                        || r.href.to_lowercase().contains("cover"))
+            })
+        })
+}
