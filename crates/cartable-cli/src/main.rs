@@ -1,1 +1,504 @@
-fn main() {}
+//! `cartable`: the textbook library from the command line.
+
+mod output;
+
+use std::io::{IsTerminal, Read};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use anyhow::{Context, anyhow};
+use clap::{Parser, Subcommand};
+use serde::Serialize;
+
+use cartable_core::{
+    BookId, DEFAULT_WIDTH, ErrorView, Format, ImportStatus, Library, Options, Seed, SystemClock, THUMBNAIL_WIDTH,
+};
+
+use output::{Out, human_snippet};
+
+/// Cartable: your textbooks, offline.
+#[derive(Parser)]
+#[command(name = "cartable", version, about, max_term_width = 100)]
+struct Cli {
+    /// The library folder (default: $CARTABLE_HOME, else ~/.local/share/cartable)
+    #[arg(long, global = true, value_name = "DIR")]
+    home: Option<PathBuf>,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Add PDF and EPUB files to the library
+    Import {
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// Read the password of protected PDFs from the first line of standard input
+        #[arg(long)]
+        password_stdin: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the books
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show a book's details, table of contents and page labels
+    Info {
+        /// Book id (or its first digits) or title (or its start)
+        book: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Render a PDF page as a PNG image
+    Render {
+        book: String,
+        /// Page number, from 1
+        #[arg(required_unless_present = "label", conflicts_with = "label")]
+        page: Option<usize>,
+        /// The printed page label instead of the number (e.g. "iv", "12")
+        #[arg(long, value_name = "L")]
+        label: Option<String>,
+        /// Width in pixels
+        #[arg(long, value_name = "PX", default_value_t = DEFAULT_WIDTH)]
+        width: u32,
+        /// Output file (default: <book>-<page>.png; "-" for standard output)
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Print the text of a page (PDF) or a section (EPUB)
+    Text {
+        book: String,
+        /// Page or section number, from 1
+        #[arg(required_unless_present = "label", conflicts_with = "label")]
+        page: Option<usize>,
+        #[arg(long, value_name = "L")]
+        label: Option<String>,
+    },
+    /// Render every page of a PDF into the cache, so that reading never waits
+    Prerender {
+        book: String,
+        #[arg(long, value_name = "PX", default_value_t = DEFAULT_WIDTH)]
+        width: u32,
+        /// Also make the thumbnails
+        #[arg(long)]
+        thumbnails: bool,
+    },
+    /// Search the text of every book (accents and case ignored)
+    Search {
+        /// Words, "a phrase", or a prefix*
+        query: String,
+        /// Only in this book
+        #[arg(long)]
+        book: Option<String>,
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove a book from the library
+    Remove { book: String },
+    /// Check the database and every book file
+    Check {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { ExitCode::from(1) } else { ExitCode::SUCCESS };
+        }
+    };
+    let interrupted = Arc::new(AtomicBool::new(false));
+    for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP] {
+        // A signal asks the running command to stop at the next safe point; it never kills it mid-write.
+        let _ = signal_hook::flag::register(signal, Arc::clone(&interrupted));
+    }
+    let mut out = Out::stdout();
+    match run(cli, &mut out, &interrupted) {
+        Ok(code) => code,
+        Err(e) if output::is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {}", output::describe(&e));
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// The library folder: --home, else $CARTABLE_HOME, else the XDG data folder.
+fn home(flag: Option<PathBuf>) -> anyhow::Result<PathBuf> {
+    if let Some(dir) = flag {
+        return Ok(dir);
+    }
+    if let Some(dir) = std::env::var_os("CARTABLE_HOME").filter(|v| !v.is_empty()) {
+        return Ok(PathBuf::from(dir));
+    }
+    if let Some(data) = std::env::var_os("XDG_DATA_HOME").filter(|v| !v.is_empty()) {
+        return Ok(PathBuf::from(data).join("cartable"));
+    }
+    let user = std::env::var_os("HOME")
+        .filter(|v| !v.is_empty())
+        .ok_or_else(|| anyhow!("no library folder: give --home DIR or set CARTABLE_HOME (HOME is not set)"))?;
+    Ok(PathBuf::from(user).join(".local/share/cartable"))
+}
+
+fn open(home_flag: Option<PathBuf>) -> anyhow::Result<Library> {
+    let root = home(home_flag)?;
+    let seed = cartable_books::BUNDLED.iter().map(|b| Seed { name: b.file_name, bytes: b.bytes }).collect();
+    let options = Options { clock: Arc::new(SystemClock), pdfium: None, seed };
+    Library::open(&root, options).with_context(|| format!("opening the library in {}", root.display()))
+}
+
+fn run(cli: Cli, out: &mut Out, interrupted: &AtomicBool) -> anyhow::Result<ExitCode> {
+    let library = open(cli.home)?;
+    match cli.command {
+        Command::Import { files, password_stdin, json } => import(&library, &files, password_stdin, json, out),
+        Command::List { json } => list(&library, json, out),
+        Command::Info { book, json } => info(&library, &book, json, out),
+        Command::Render { book, page, label, width, out: file } => {
+            render(&library, &book, page, label.as_deref(), width, file.as_deref(), out)
+        }
+        Command::Text { book, page, label } => text(&library, &book, page, label.as_deref(), out),
+        Command::Prerender { book, width, thumbnails } => prerender(&library, &book, width, thumbnails, interrupted),
+        Command::Search { query, book, limit, json } => search(&library, &query, book.as_deref(), limit, json, out),
+        Command::Remove { book } => {
+            let id = library.find(&book)?;
+            let title = library.book(&id)?.summary.title;
+            library.remove(&id)?;
+            out.line(&format!("removed {title}"))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Check { json } => check(&library, json, out),
+    }
+}
+
+#[derive(Serialize)]
+struct ImportLine {
+    file: String,
+    status: &'static str,
+    book: Option<BookId>,
+    title: Option<String>,
+    format: Option<Format>,
+    pages: Option<usize>,
+    sections: Option<usize>,
+    code: Option<&'static str>,
+    error: Option<String>,
+}
+
+fn read_password() -> anyhow::Result<String> {
+    let mut line = String::new();
+    std::io::stdin().read_to_string(&mut line).context("reading the password from standard input")?;
+    let password = line.lines().next().unwrap_or_default().to_owned();
+    if password.is_empty() {
+        return Err(anyhow!("--password-stdin was given but standard input holds no password"));
+    }
+    Ok(password)
+}
+
+fn import(
+    library: &Library,
+    files: &[PathBuf],
+    password_stdin: bool,
+    json: bool,
+    out: &mut Out,
+) -> anyhow::Result<ExitCode> {
+    let password = if password_stdin { Some(read_password()?) } else { None };
+    let mut lines = Vec::new();
+    let mut failed = false;
+    for file in files {
+        let shown = file.display().to_string();
+        let line = match library.import(file, password.as_deref()) {
+            Ok(done) => {
+                let status = match done.status {
+                    ImportStatus::Imported => "imported",
+                    ImportStatus::AlreadyInLibrary => "already-in-library",
+                };
+                if !json {
+                    let what = match done.book.pages {
+                        Some(n) => format!("{n} pages"),
+                        None => format!("{} sections", done.book.sections.unwrap_or_default()),
+                    };
+                    let verb = if status == "imported" { "imported" } else { "already in library" };
+                    out.line(&format!(
+                        "{verb}: {shown} → {} ({}, {what}) [{}]",
+                        done.book.title,
+                        done.book.format.as_str(),
+                        done.book.id.short()
+                    ))?;
+                }
+                ImportLine {
+                    file: shown,
+                    status,
+                    book: Some(done.book.id),
+                    title: Some(done.book.title),
+                    format: Some(done.book.format),
+                    pages: done.book.pages,
+                    sections: done.book.sections,
+                    code: None,
+                    error: None,
+                }
+            }
+            Err(e) => {
+                failed = true;
+                let view = ErrorView::from(&e);
+                if !json {
+                    eprintln!("error: {shown}: {}", view.message);
+                }
+                ImportLine {
+                    file: shown,
+                    status: "error",
+                    book: None,
+                    title: None,
+                    format: None,
+                    pages: None,
+                    sections: None,
+                    code: Some(view.code),
+                    error: Some(view.message),
+                }
+            }
+        };
+        lines.push(line);
+    }
+    if json {
+        out.json(&lines)?;
+    }
+    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+fn list(library: &Library, json: bool, out: &mut Out) -> anyhow::Result<ExitCode> {
+    let books = library.books()?;
+    if json {
+        out.json(&books)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if books.is_empty() {
+        out.line("the library is empty; add books with `cartable import FILE`")?;
+    }
+    for b in books {
+        let size = match (b.pages, b.sections) {
+            (Some(p), _) => format!("{p} p."),
+            (None, Some(s)) => format!("{s} sect."),
+            _ => String::new(),
+        };
+        let authors = if b.authors.is_empty() { String::new() } else { format!(" — {}", b.authors.join(", ")) };
+        out.line(&format!("{}  {:<4} {:>9}  {}{authors}", b.id.short(), b.format.as_str(), size, b.title))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn info(library: &Library, query: &str, json: bool, out: &mut Out) -> anyhow::Result<ExitCode> {
+    let book = library.book(&library.find(query)?)?;
+    if json {
+        out.json(&book)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let s = &book.summary;
+    out.line(&s.title)?;
+    let mut field = |name: &str, value: Option<String>| -> anyhow::Result<()> {
+        if let Some(v) = value.filter(|v| !v.is_empty()) {
+            out.line(&format!("  {name:<12} {v}"))?;
+        }
+        Ok(())
+    };
+    field("id", Some(s.id.to_string()))?;
+    field("authors", Some(s.authors.join(", ")))?;
+    field("format", Some(format!("{} ({})", s.format.as_str(), s.layout.as_str())))?;
+    field("pages", s.pages.map(|p| p.to_string()))?;
+    field("sections", s.sections.map(|p| p.to_string()))?;
+    field("language", s.language.clone())?;
+    field("publisher", book.publisher.clone())?;
+    field("published", book.published.clone())?;
+    field(
+        "identifiers",
+        Some(
+            book.identifiers
+                .iter()
+                .map(|i| match &i.scheme {
+                    Some(s) => format!("{s}:{}", i.value),
+                    None => i.value.clone(),
+                })
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
+    )?;
+    field("subjects", Some(book.subjects.join(", ")))?;
+    field("size", Some(output::bytes(s.file_size)))?;
+    field("description", book.description.clone())?;
+    if !book.toc.is_empty() {
+        out.line("contents")?;
+        let labels: std::collections::HashMap<usize, &str> =
+            book.page_labels.iter().filter_map(|l| Some((l.page?, l.label.as_str()))).collect();
+        for entry in &book.toc {
+            let target = match (s.format, entry.page) {
+                (Format::Pdf, Some(p)) => match labels.get(&p) {
+                    Some(l) => format!("p. {l}"),
+                    None => format!("page {}", p + 1),
+                },
+                (Format::Epub, _) => entry.href.clone().unwrap_or_default(),
+                _ => String::new(),
+            };
+            out.line(&format!("  {}{}  {target}", "  ".repeat(entry.depth as usize), entry.title))?;
+        }
+    }
+    if !book.page_labels.is_empty() {
+        out.line(&format!("page labels  {}", output::label_ranges(&book.page_labels)))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn page_index(library: &Library, id: &BookId, page: Option<usize>, label: Option<&str>) -> anyhow::Result<usize> {
+    match (page, label) {
+        (_, Some(label)) => Ok(library.page_for_label(id, label)?),
+        (Some(0), None) => Err(anyhow!("pages are numbered from 1")),
+        (Some(n), None) => Ok(n - 1),
+        (None, None) => Err(anyhow!("give a page number or --label")),
+    }
+}
+
+fn render(
+    library: &Library,
+    query: &str,
+    page: Option<usize>,
+    label: Option<&str>,
+    width: u32,
+    file: Option<&Path>,
+    out: &mut Out,
+) -> anyhow::Result<ExitCode> {
+    let id = library.find(query)?;
+    let index = page_index(library, &id, page, label)?;
+    let image = library.page_image(&id, index, width)?;
+    match file {
+        Some(p) if p == Path::new("-") => out.bytes(&image.bytes)?,
+        _ => {
+            let path = file
+                .map(Path::to_path_buf)
+                .unwrap_or_else(|| PathBuf::from(format!("{}-{}.png", id.short(), index + 1)));
+            std::fs::write(&path, &image.bytes).with_context(|| format!("writing {}", path.display()))?;
+            let origin = if image.cached { "from the cache" } else { "rendered" };
+            out.line(&format!("wrote {} ({}×{} px, {origin})", path.display(), image.width, image.height))?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn text(
+    library: &Library,
+    query: &str,
+    page: Option<usize>,
+    label: Option<&str>,
+    out: &mut Out,
+) -> anyhow::Result<ExitCode> {
+    let id = library.find(query)?;
+    let index = page_index(library, &id, page, label)?;
+    out.line(&library.text(&id, index)?)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn prerender(
+    library: &Library,
+    query: &str,
+    width: u32,
+    thumbnails: bool,
+    interrupted: &AtomicBool,
+) -> anyhow::Result<ExitCode> {
+    let id = library.find(query)?;
+    let title = library.book(&id)?.summary.title;
+    let mut widths = vec![width];
+    if thumbnails && width != THUMBNAIL_WIDTH {
+        widths.push(THUMBNAIL_WIDTH);
+    }
+    for width in widths {
+        let bar = indicatif::ProgressBar::new(0);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} pages, {per_sec}, {eta} left")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+                .progress_chars("=> "),
+        );
+        bar.set_message(format!("{title} at {width} px"));
+        let result = library.prerender(&id, width, interrupted, &mut |p| {
+            bar.set_length(p.total as u64);
+            bar.set_position(p.done as u64);
+        });
+        bar.finish_and_clear();
+        match result {
+            Ok(p) => eprintln!("{title}: {} pages ready at {width} px ({} rendered now)", p.total, p.rendered),
+            Err(cartable_core::Error::Cancelled) => {
+                eprintln!("interrupted: the pages rendered so far are kept; run the same command again to resume");
+                return Ok(ExitCode::from(1));
+            }
+            Err(e) => return Err(e.into()),
+        }
+        if interrupted.load(Ordering::Relaxed) {
+            return Ok(ExitCode::from(1));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Serialize)]
+struct SearchLine {
+    book: BookId,
+    title: String,
+    page: usize,
+    label: Option<String>,
+    snippet: String,
+}
+
+fn search(
+    library: &Library,
+    query: &str,
+    book: Option<&str>,
+    limit: usize,
+    json: bool,
+    out: &mut Out,
+) -> anyhow::Result<ExitCode> {
+    let book = book.map(|b| library.find(b)).transpose()?;
+    let hits = library.search(query, book.as_ref(), limit)?;
+    if json {
+        let lines: Vec<SearchLine> = hits
+            .into_iter()
+            .map(|h| SearchLine { book: h.book, title: h.title, page: h.index + 1, label: h.label, snippet: h.snippet })
+            .collect();
+        out.json(&lines)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if hits.is_empty() {
+        out.line(&format!("nothing found for \"{query}\""))?;
+    }
+    let color = std::io::stdout().is_terminal();
+    for h in hits {
+        let place = match &h.label {
+            Some(l) if *l != (h.index + 1).to_string() => format!("p. {l} (page {})", h.index + 1),
+            _ => format!("page {}", h.index + 1),
+        };
+        out.line(&format!("{} — {place}", h.title))?;
+        out.line(&format!("    {}", human_snippet(&h.snippet, color)))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn check(library: &Library, json: bool, out: &mut Out) -> anyhow::Result<ExitCode> {
+    let report = library.check()?;
+    if json {
+        out.json(&report)?;
+    } else {
+        for leftover in &report.removed_leftovers {
+            out.line(&format!("removed a leftover of an interrupted import: {leftover}"))?;
+        }
+        for problem in &report.problems {
+            out.line(&format!("problem: {problem}"))?;
+        }
+        if report.problems.is_empty() {
+            out.line(&format!("ok: {} books, database and files intact", report.books))?;
+        }
+    }
+    Ok(if report.problems.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}

@@ -9,9 +9,10 @@ use crate::db::books::NewBook;
 use crate::model::{Format, Identifier, Layout, PageLabel, PageSize, Section, Source, TocEntry};
 use crate::{BookId, Error, Result, text};
 
-/// Which format a file is, by its first bytes, else by its extension.
-pub(crate) fn sniff(path: &Path) -> Result<Format> {
-    let extension = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+/// Which format the file at `path` is, by its first bytes, else by the extension of `name`
+/// (the name the user gave it; the staged copy has none).
+pub(crate) fn sniff(path: &Path, name: &Path) -> Result<Format> {
+    let extension = name.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
     let mut head = [0u8; 1024];
     let n = std::fs::File::open(path).and_then(|mut f| f.read(&mut head)).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => Error::FileNotFound { path: path.to_path_buf() },
@@ -28,7 +29,7 @@ pub(crate) fn sniff(path: &Path) -> Result<Format> {
     match extension.as_deref() {
         Some("pdf") => Ok(Format::Pdf),
         Some("epub") => Ok(Format::Epub),
-        _ => Err(Error::UnsupportedFormat { path: path.to_path_buf() }),
+        _ => Err(Error::UnsupportedFormat { path: name.to_path_buf() }),
     }
 }
 
@@ -142,7 +143,7 @@ pub(crate) fn pdf(engine: &Engine, path: &Path, password: Option<&str>) -> Resul
     });
     Ok(Content {
         format: Format::Pdf,
-        title: meaningful_title(info.title.clone()),
+        title: meaningful_title(info.title.clone()).or_else(|| meaningful_title(info.heading.clone())),
         authors,
         language,
         publisher: None,

@@ -38,17 +38,27 @@ pub(crate) fn check_width(width: u32) -> Result<u32> {
     if (16..=MAX_WIDTH).contains(&width) { Ok(width) } else { Err(Error::InvalidWidth { width, max: MAX_WIDTH }) }
 }
 
-/// Encodes a rendered page as PNG.
+/// Encodes a rendered page as an RGB PNG. The alpha byte is dropped into a buffer each
+/// thread keeps, so that encoding touches no fresh memory.
 pub fn encode(bitmap: &Bitmap) -> Result<Vec<u8>> {
-    let mut out = Vec::with_capacity(bitmap.rgb.len() / 10);
-    let mut encoder = png::Encoder::new(&mut out, bitmap.width, bitmap.height);
-    encoder.set_color(png::ColorType::Rgb);
-    encoder.set_depth(png::BitDepth::Eight);
-    encoder.set_compression(png::Compression::Fastest);
-    let encoded = encoder.write_header().and_then(|mut w| {
-        w.write_image_data(&bitmap.rgb)?;
-        w.finish()
-    });
-    encoded.map_err(|e| Error::Io { context: "encoding a page image".into(), source: std::io::Error::other(e) })?;
-    Ok(out)
+    thread_local! {
+        static RGB: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    let failed =
+        |e: png::EncodingError| Error::Io { context: "encoding a page image".into(), source: std::io::Error::other(e) };
+    RGB.with_borrow_mut(|rgb| {
+        rgb.clear();
+        rgb.extend(bitmap.rgba.chunks_exact(4).flat_map(|px| [px[0], px[1], px[2]]));
+        let mut out = Vec::with_capacity(rgb.len() / 16);
+        {
+            let mut encoder = png::Encoder::new(&mut out, bitmap.width, bitmap.height);
+            encoder.set_color(png::ColorType::Rgb);
+            encoder.set_depth(png::BitDepth::Eight);
+            encoder.set_compression(png::Compression::Fastest);
+            let mut writer = encoder.write_header().map_err(failed)?;
+            writer.write_image_data(rgb).map_err(failed)?;
+            writer.finish().map_err(failed)?;
+        }
+        Ok(out)
+    })
 }

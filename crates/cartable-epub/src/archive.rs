@@ -74,9 +74,7 @@ impl Archive {
             let name = match std::str::from_utf8(entry.name_raw()) {
                 Ok(name) => name.to_owned(),
                 Err(_) => {
-                    return Err(Error::NonUtf8Name {
-                        name: String::from_utf8_lossy(entry.name_raw()).into_owned(),
-                    });
+                    return Err(Error::NonUtf8Name { name: String::from_utf8_lossy(entry.name_raw()).into_owned() });
                 }
             };
             if path::check_entry_name(&name).is_err() {
@@ -88,21 +86,14 @@ impl Archive {
             }
             total = total.saturating_add(size);
             if total > MAX_TOTAL_SIZE {
-                return Err(Error::TooLarge {
-                    size: total,
-                    limit: MAX_TOTAL_SIZE,
-                });
+                return Err(Error::TooLarge { size: total, limit: MAX_TOTAL_SIZE });
             }
             if !entry.is_dir() {
                 files.insert(name, index);
             }
         }
 
-        let mut archive = Archive {
-            zip,
-            files,
-            protected: HashSet::new(),
-        };
+        let mut archive = Archive { zip, files, protected: HashSet::new() };
         archive.check_mimetype()?;
         Ok(archive)
     }
@@ -114,9 +105,7 @@ impl Archive {
         let bytes = match self.read("mimetype", MAX_MIMETYPE_SIZE) {
             Ok(bytes) => bytes,
             Err(Error::EntryTooLarge { size, .. }) => {
-                return Err(Error::WrongMimetype {
-                    found: format!("{size} bytes of data"),
-                });
+                return Err(Error::WrongMimetype { found: format!("{size} bytes of data") });
             }
             Err(other) => return Err(other),
         };
@@ -124,9 +113,7 @@ impl Archive {
         // Some real books end the line ("application/epub+zip\r\n"); readers accept it.
         let found = found.trim_matches(|c: char| c.is_ascii_whitespace());
         if found != "application/epub+zip" {
-            return Err(Error::WrongMimetype {
-                found: found.chars().take(64).collect(),
-            });
+            return Err(Error::WrongMimetype { found: found.chars().take(64).collect() });
         }
         Ok(())
     }
@@ -146,77 +133,46 @@ impl Archive {
         if self.protected.contains(name) {
             return true;
         }
-        self.files.get(name).is_some_and(|&index| {
-            self.zip
-                .by_index_data(index)
-                .is_ok_and(|entry| entry.encrypted())
-        })
+        self.files.get(name).is_some_and(|&index| self.zip.by_index_data(index).is_ok_and(|entry| entry.encrypted()))
     }
 
     /// Reads a whole entry, refusing entries declared larger than `limit` and data longer or
     /// shorter than declared.
     pub(crate) fn read(&mut self, name: &str, limit: u64) -> Result<Vec<u8>, Error> {
         let Some(&index) = self.files.get(name) else {
-            return Err(Error::MissingResource {
-                path: name.to_owned(),
-            });
+            return Err(Error::MissingResource { path: name.to_owned() });
         };
         if self.is_protected(name) {
-            return Err(Error::Drm {
-                path: name.to_owned(),
-            });
+            return Err(Error::Drm { path: name.to_owned() });
         }
-        let corrupt = |reason: String| Error::CorruptEntry {
-            name: name.to_owned(),
-            reason,
-        };
+        let corrupt = |reason: String| Error::CorruptEntry { name: name.to_owned(), reason };
         let declared = {
-            let entry = self
-                .zip
-                .by_index_data(index)
-                .map_err(|error| corrupt(error.to_string()))?;
-            if !matches!(
-                entry.compression(),
-                CompressionMethod::Stored | CompressionMethod::Deflated
-            ) {
-                return Err(Error::UnsupportedCompression {
-                    name: name.to_owned(),
-                });
+            let entry = self.zip.by_index_data(index).map_err(|error| corrupt(error.to_string()))?;
+            if !matches!(entry.compression(), CompressionMethod::Stored | CompressionMethod::Deflated) {
+                return Err(Error::UnsupportedCompression { name: name.to_owned() });
             }
             entry.size()
         };
         if declared > limit {
-            return Err(Error::EntryTooLarge {
-                name: name.to_owned(),
-                size: declared,
-                limit,
-            });
+            return Err(Error::EntryTooLarge { name: name.to_owned(), size: declared, limit });
         }
         let file = match self.zip.by_index(index) {
             Ok(file) => file,
             Err(ZipError::UnsupportedArchive(ZipError::PASSWORD_REQUIRED)) => {
-                return Err(Error::Drm {
-                    path: name.to_owned(),
-                });
+                return Err(Error::Drm { path: name.to_owned() });
             }
             Err(ZipError::CompressionMethodNotSupported(_)) => {
-                return Err(Error::UnsupportedCompression {
-                    name: name.to_owned(),
-                });
+                return Err(Error::UnsupportedCompression { name: name.to_owned() });
             }
             Err(error) => return Err(corrupt(error.to_string())),
         };
         // Start small: the declared size is a claim, not a fact.
         let capacity = usize::try_from(declared.min(1 << 20)).unwrap_or(0);
         let mut data = Vec::with_capacity(capacity);
-        file.take(declared.saturating_add(1))
-            .read_to_end(&mut data)
-            .map_err(|error| corrupt(error.to_string()))?;
+        file.take(declared.saturating_add(1)).read_to_end(&mut data).map_err(|error| corrupt(error.to_string()))?;
         let actual = data.len() as u64;
         if actual != declared {
-            return Err(corrupt(format!(
-                "{actual} bytes of data where the archive declares {declared}"
-            )));
+            return Err(corrupt(format!("{actual} bytes of data where the archive declares {declared}")));
         }
         Ok(data)
     }
@@ -234,14 +190,11 @@ fn starts_like_zip(source: &mut Box<dyn Source>) -> Result<bool, Error> {
             Err(source) => return Err(Error::Io { source }),
         }
     }
-    source
-        .seek(SeekFrom::Start(0))
-        .map_err(|source| Error::Io { source })?;
+    source.seek(SeekFrom::Start(0)).map_err(|source| Error::Io { source })?;
     if filled == 0 {
         return Err(Error::NotZip);
     }
-    Ok(filled == magic.len()
-        && matches!(&magic, b"PK\x03\x04" | b"PK\x05\x06" | b"PK\x07\x08"))
+    Ok(filled == magic.len() && matches!(&magic, b"PK\x03\x04" | b"PK\x05\x06" | b"PK\x07\x08"))
 }
 
 /// Walks the central directory to name the first repeated entry name. The zip crate only says
@@ -260,9 +213,7 @@ fn first_duplicate(source: Box<dyn Source>, directory_start: u64) -> Option<Stri
         let (name_len, extra_len, comment_len) = (field(28), field(30), field(32));
         let mut name = vec![0u8; usize::from(name_len)];
         reader.read_exact(&mut name).ok()?;
-        reader
-            .seek_relative(i64::from(extra_len) + i64::from(comment_len))
-            .ok()?;
+        reader.seek_relative(i64::from(extra_len) + i64::from(comment_len)).ok()?;
         if !seen.insert(name.clone()) {
             return Some(String::from_utf8_lossy(&name).into_owned());
         }

@@ -45,8 +45,8 @@ pub enum Warning {
         /// The path the manifest gives.
         href: String,
     },
-    /// The navigation document or NCX could not be read (missing or not well-formed); the
-    /// table of contents or page list comes from the other one, or is empty.
+    /// The navigation document or NCX could not be read (missing, corrupt, too large, not
+    /// well-formed); the table of contents or page list comes from the other one, or is empty.
     NavigationUnreadable {
         /// The document's path.
         path: String,
@@ -86,8 +86,8 @@ pub struct Book {
     spine: Vec<SpineItem>,
     toc: Vec<TocEntry>,
     page_list: Vec<PageTarget>,
-    /// Resolved targets of `page_list`, same order.
-    page_targets: Vec<Target>,
+    /// Page-list fragments by document: path → element id → page label.
+    page_ids: HashMap<String, HashMap<String, String>>,
     cover: Option<usize>,
     warnings: Vec<Warning>,
 }
@@ -135,17 +135,14 @@ impl Book {
 
         let mut warnings = Vec::new();
         let spine = spine(&package, &archive, &mut warnings)?;
-        let spine_index: SpineIndex =
-            spine
-                .iter()
-                .enumerate()
-                .fold(HashMap::new(), |mut index, (position, item)| {
-                    index.entry(item.href.clone()).or_insert(position);
-                    index
-                });
+        let spine_index: SpineIndex = spine.iter().enumerate().fold(HashMap::new(), |mut index, (position, item)| {
+            index.entry(item.href.clone()).or_insert(position);
+            index
+        });
 
         let navigation = navigation(&package, &mut archive, &spine_index, &mut warnings)?;
-        let (page_list, page_targets) = navigation.pages.into_iter().unzip();
+        let (page_list, page_targets): (Vec<PageTarget>, Vec<Target>) = navigation.pages.into_iter().unzip();
+        let page_ids = page_ids(&page_list, &page_targets);
         let cover = cover(&package, &archive);
 
         Ok(Book {
@@ -159,7 +156,7 @@ impl Book {
             spine,
             toc: navigation.toc,
             page_list,
-            page_targets,
+            page_ids,
             cover,
             warnings,
         })
@@ -245,38 +242,21 @@ impl Book {
         let item = self
             .spine
             .get(spine_index)
-            .ok_or(Error::SpineIndexOutOfRange {
-                index: spine_index,
-                len: self.spine.len(),
-            })?;
+            .ok_or(Error::SpineIndexOutOfRange { index: spine_index, len: self.spine.len() })?;
         if !text::has_text(&item.media_type) {
             return Ok(Vec::new());
         }
-        let page_ids: HashMap<String, String> = self
-            .page_targets
-            .iter()
-            .zip(&self.page_list)
-            .filter(|(target, _)| target.path == item.href)
-            .filter_map(|(target, page)| {
-                target
-                    .fragment
-                    .as_ref()
-                    .map(|fragment| (fragment.clone(), page.label.clone()))
-            })
-            .collect();
         let (href, media_type) = (item.href.clone(), item.media_type.clone());
         let bytes = self.archive.read(&href, MAX_XML_SIZE)?;
-        text::extract(&bytes, &href, &media_type, &page_ids)
+        let no_pages = HashMap::new();
+        let page_ids = self.page_ids.get(&href).unwrap_or(&no_pages);
+        text::extract(&bytes, &href, &media_type, page_ids)
     }
 }
 
 /// Matches itemrefs with the manifest and the archive. A spine document encrypted with real
 /// encryption means the book cannot be read: [`Error::Drm`].
-fn spine(
-    package: &package::Package,
-    archive: &Archive,
-    warnings: &mut Vec<Warning>,
-) -> Result<Vec<SpineItem>, Error> {
+fn spine(package: &package::Package, archive: &Archive, warnings: &mut Vec<Warning>) -> Result<Vec<SpineItem>, Error> {
     let mut by_id: HashMap<&str, &Resource> = HashMap::new();
     for resource in &package.manifest {
         by_id.entry(resource.id.as_str()).or_insert(resource);
@@ -284,22 +264,15 @@ fn spine(
     let mut spine = Vec::with_capacity(package.itemrefs.len());
     for itemref in &package.itemrefs {
         let Some(resource) = by_id.get(itemref.idref.as_str()) else {
-            warnings.push(Warning::SpineItemNotInManifest {
-                idref: itemref.idref.clone(),
-            });
+            warnings.push(Warning::SpineItemNotInManifest { idref: itemref.idref.clone() });
             continue;
         };
         if !archive.contains(&resource.href) {
-            warnings.push(Warning::SpineItemMissing {
-                id: resource.id.clone(),
-                href: resource.href.clone(),
-            });
+            warnings.push(Warning::SpineItemMissing { id: resource.id.clone(), href: resource.href.clone() });
             continue;
         }
         if archive.is_protected(&resource.href) {
-            return Err(Error::Drm {
-                path: resource.href.clone(),
-            });
+            return Err(Error::Drm { path: resource.href.clone() });
         }
         spine.push(SpineItem {
             id: resource.id.clone(),
@@ -317,46 +290,39 @@ fn spine(
 
 /// Reads the EPUB 3 nav document, then the NCX for whatever the nav did not provide.
 ///
-/// A navigation document that is missing or not well-formed is a [`Warning`]: the book stays
-/// readable without it. Safety refusals (entities, DRM, oversized or corrupt entries) are errors.
+/// A navigation document that cannot be read (missing, corrupt, oversized, not well-formed) is a
+/// [`Warning`]: we draw the table of contents ourselves, so the book stays readable without it.
+/// Entity declarations and DRM are still refusals.
 fn navigation(
     package: &package::Package,
     archive: &mut Archive,
     spine: &SpineIndex,
     warnings: &mut Vec<Warning>,
 ) -> Result<Navigation, Error> {
-    let nav_document = package
-        .manifest
-        .iter()
-        .find(|resource| resource.properties.iter().any(|p| p == "nav"));
+    let nav_document = package.manifest.iter().find(|resource| resource.properties.iter().any(|p| p == "nav"));
     let ncx = package
         .ncx_id
         .as_deref()
         .and_then(|id| package.manifest.iter().find(|resource| resource.id == id))
-        .or_else(|| {
-            package
-                .manifest
-                .iter()
-                .find(|resource| resource.media_type == "application/x-dtbncx+xml")
-        });
+        .or_else(|| package.manifest.iter().find(|resource| resource.media_type == "application/x-dtbncx+xml"));
 
-    let mut navigation = Navigation::default();
-    if let Some(nav_document) = nav_document {
-        if let Some(root) = load_navigation(archive, &nav_document.href, warnings)? {
-            navigation = nav::from_nav_document(&root, &nav_document.href, spine);
+    let mut navigation = match nav_document {
+        Some(nav_document) => load_navigation(archive, &nav_document.href, warnings)?
+            .map(|root| nav::from_nav_document(&root, &nav_document.href, spine))
+            .unwrap_or_default(),
+        None => Navigation::default(),
+    };
+    let ncx = ncx.filter(|_| navigation.toc.is_empty() || navigation.pages.is_empty());
+    let from_ncx = match ncx {
+        Some(ncx) => load_navigation(archive, &ncx.href, warnings)?.map(|root| nav::from_ncx(&root, &ncx.href, spine)),
+        None => None,
+    };
+    if let Some(from_ncx) = from_ncx {
+        if navigation.toc.is_empty() {
+            navigation.toc = from_ncx.toc;
         }
-    }
-    if navigation.toc.is_empty() || navigation.pages.is_empty() {
-        if let Some(ncx) = ncx {
-            if let Some(root) = load_navigation(archive, &ncx.href, warnings)? {
-                let from_ncx = nav::from_ncx(&root, &ncx.href, spine);
-                if navigation.toc.is_empty() {
-                    navigation.toc = from_ncx.toc;
-                }
-                if navigation.pages.is_empty() {
-                    navigation.pages = from_ncx.pages;
-                }
-            }
+        if navigation.pages.is_empty() {
+            navigation.pages = from_ncx.pages;
         }
     }
     Ok(navigation)
@@ -367,20 +333,30 @@ fn load_navigation(
     path: &str,
     warnings: &mut Vec<Warning>,
 ) -> Result<Option<xml::Element>, Error> {
-    let parsed = archive
-        .read(path, MAX_XML_SIZE)
-        .and_then(|bytes| xml::parse(&bytes, path));
+    let parsed = archive.read(path, MAX_XML_SIZE).and_then(|bytes| xml::parse(&bytes, path));
     match parsed {
         Ok(root) => Ok(Some(root)),
-        Err(error @ (Error::MalformedContent { .. } | Error::MissingResource { .. })) => {
-            warnings.push(Warning::NavigationUnreadable {
-                path: path.to_owned(),
-                message: error.to_string(),
-            });
+        Err(error @ (Error::EntityDeclaration { .. } | Error::Drm { .. } | Error::Io { .. })) => Err(error),
+        Err(error) => {
+            warnings.push(Warning::NavigationUnreadable { path: path.to_owned(), message: error.to_string() });
             Ok(None)
         }
-        Err(other) => Err(other),
     }
+}
+
+/// Groups page-list targets by document, for `section_text`: path → fragment → label (the first
+/// label wins when two pages name the same element). A target without fragment (a fixed-layout
+/// page is a whole document) is stored under the empty id: the page starts with the document.
+fn page_ids(pages: &[PageTarget], targets: &[Target]) -> HashMap<String, HashMap<String, String>> {
+    let mut by_document: HashMap<String, HashMap<String, String>> = HashMap::new();
+    for (page, target) in pages.iter().zip(targets) {
+        by_document
+            .entry(target.path.clone())
+            .or_default()
+            .entry(target.fragment.clone().unwrap_or_default())
+            .or_insert_with(|| page.label.clone());
+    }
+    by_document
 }
 
 fn cover(package: &package::Package, archive: &Archive) -> Option<usize> {
@@ -392,16 +368,13 @@ fn cover(package: &package::Package, archive: &Archive) -> Option<usize> {
         .position(|r| r.properties.iter().any(|p| p == "cover-image") && usable(r))
         .or_else(|| {
             let wanted = package.cover_meta.as_deref()?;
-            manifest
-                .iter()
-                .position(|r| r.id == wanted && is_image(r) && usable(r))
+            manifest.iter().position(|r| r.id == wanted && is_image(r) && usable(r))
         })
         .or_else(|| {
             manifest.iter().position(|r| {
                 is_image(r)
                     && usable(r)
-                    && (r.id.to_lowercase().contains("cover")
-                        || r.href.to_lowercase().contains("cover"))
+                    && (r.id.to_lowercase().contains("cover") || r.href.to_lowercase().contains("cover"))
             })
         })
 }

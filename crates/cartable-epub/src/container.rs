@@ -14,34 +14,22 @@ const PACKAGE_MEDIA_TYPE: &str = "application/oebps-package+xml";
 
 /// Font obfuscation algorithms: the font is scrambled with the book's identifier, not a secret,
 /// and the rest of the book is readable.
-const OBFUSCATION_ALGORITHMS: [&str; 2] = [
-    "http://www.idpf.org/2008/embedding",
-    "http://ns.adobe.com/pdf/enc#RC",
-];
+const OBFUSCATION_ALGORITHMS: [&str; 2] = ["http://www.idpf.org/2008/embedding", "http://ns.adobe.com/pdf/enc#RC"];
 
 /// The full path of the package document: the first `rootfile` of the package media type
 /// (the default rendition when there are several), else the first `rootfile` at all.
 pub(crate) fn package_path(container: &[u8]) -> Result<String, Error> {
     let root = xml::parse(container, CONTAINER_PATH)?;
-    let rootfiles: Vec<&xml::Element> = root
-        .descendants()
-        .into_iter()
-        .filter(|element| element.name() == "rootfile")
-        .collect();
+    let rootfiles: Vec<&xml::Element> =
+        root.descendants().into_iter().filter(|element| element.name() == "rootfile").collect();
     let chosen = rootfiles
         .iter()
-        .find(|rootfile| {
-            rootfile
-                .attr("media-type")
-                .is_some_and(|media_type| media_type.trim() == PACKAGE_MEDIA_TYPE)
-        })
+        .find(|rootfile| rootfile.attr("media-type").is_some_and(|media_type| media_type.trim() == PACKAGE_MEDIA_TYPE))
         .or_else(|| rootfiles.first())
         .ok_or(Error::MissingContainer)?;
     let full_path = chosen.attr("full-path").ok_or(Error::MissingContainer)?;
     // full-path is a path from the container root, percent-encoding allowed.
-    path::resolve("", full_path)
-        .map(|target| target.path)
-        .ok_or(Error::MissingContainer)
+    path::resolve("", full_path).map(|target| target.path).ok_or(Error::MissingContainer)
 }
 
 /// One `EncryptedData` of `encryption.xml`.
@@ -64,11 +52,7 @@ impl Encrypted {
 pub(crate) fn encrypted_entries(encryption: &[u8]) -> Result<Vec<Encrypted>, Error> {
     let root = xml::parse(encryption, ENCRYPTION_PATH)?;
     let mut found = Vec::new();
-    for data in root
-        .descendants()
-        .into_iter()
-        .filter(|element| element.name() == "EncryptedData")
-    {
+    for data in root.descendants().into_iter().filter(|element| element.name() == "EncryptedData") {
         let algorithm = data
             .descendants()
             .into_iter()
@@ -77,17 +61,10 @@ pub(crate) fn encrypted_entries(encryption: &[u8]) -> Result<Vec<Encrypted>, Err
             .unwrap_or("")
             .trim()
             .to_owned();
-        for reference in data
-            .descendants()
-            .into_iter()
-            .filter(|element| element.name() == "CipherReference")
-        {
+        for reference in data.descendants().into_iter().filter(|element| element.name() == "CipherReference") {
             // URIs are relative to the container root, not to META-INF/.
             if let Some(target) = reference.attr("URI").and_then(|uri| path::resolve("", uri)) {
-                found.push(Encrypted {
-                    path: target.path,
-                    algorithm: algorithm.clone(),
-                });
+                found.push(Encrypted { path: target.path, algorithm: algorithm.clone() });
             }
         }
     }
@@ -128,11 +105,9 @@ mod tests {
         for (source, expected) in cases {
             let got = package_path(source.as_bytes());
             match expected {
-                Some(path) => assert_eq!(
-                    got.expect("a container naming a package"),
-                    *path,
-                    "rootfile chosen from {source}"
-                ),
+                Some(path) => {
+                    assert_eq!(got.expect("a container naming a package"), *path, "rootfile chosen from {source}")
+                }
                 None => assert!(
                     matches!(got, Err(Error::MissingContainer)),
                     "a container without usable rootfile is MissingContainer: {source}"
@@ -153,17 +128,11 @@ mod tests {
             <enc:CipherData><enc:CipherReference URI="EPUB/ch%201.xhtml"/></enc:CipherData></enc:EncryptedData>
         </encryption>"#;
         let entries = encrypted_entries(source.as_bytes()).expect("well-formed encryption.xml");
-        let summary: Vec<(&str, bool)> = entries
-            .iter()
-            .map(|entry| (entry.path.as_str(), entry.is_obfuscation()))
-            .collect();
+        let summary: Vec<(&str, bool)> =
+            entries.iter().map(|entry| (entry.path.as_str(), entry.is_obfuscation())).collect();
         assert_eq!(
             summary,
-            [
-                ("EPUB/fonts/a.otf", true),
-                ("EPUB/fonts/b.otf", true),
-                ("EPUB/ch 1.xhtml", false)
-            ],
+            [("EPUB/fonts/a.otf", true), ("EPUB/fonts/b.otf", true), ("EPUB/ch 1.xhtml", false)],
             "IDPF and Adobe obfuscation are fine, AES on a chapter is DRM"
         );
     }

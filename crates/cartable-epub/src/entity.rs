@@ -14,12 +14,8 @@ pub(crate) fn resolve(name: &str) -> Option<char> {
         "quot" => Some('"'),
         _ => None,
     };
-    predefined.or_else(|| {
-        HTML4
-            .binary_search_by(|(candidate, _)| candidate.cmp(&name))
-            .ok()
-            .map(|index| HTML4[index].1)
-    })
+    predefined
+        .or_else(|| HTML4.binary_search_by(|(candidate, _)| candidate.cmp(&name)).ok().map(|index| HTML4[index].1))
 }
 
 /// Sorted by name (byte order) for binary search.

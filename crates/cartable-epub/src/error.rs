@@ -11,9 +11,7 @@ use std::io;
 #[non_exhaustive]
 pub enum Error {
     /// The book file itself could not be read (permissions, disk error, file removed).
-    #[error(
-        "could not read the book file ({source}); check that it still exists and that Cartable may read it"
-    )]
+    #[error("could not read the book file ({source}); check that it still exists and that Cartable may read it")]
     Io {
         /// The operating system's error.
         #[source]
@@ -38,9 +36,7 @@ pub enum Error {
     MissingMimetype,
 
     /// The `mimetype` entry does not say `application/epub+zip`.
-    #[error(
-        "this file is not an EPUB book (it declares itself as '{found}'); check that you picked the right file"
-    )]
+    #[error("this file is not an EPUB book (it declares itself as '{found}'); check that you picked the right file")]
     WrongMimetype {
         /// What the entry contains (shortened, lossy).
         found: String,
@@ -149,9 +145,7 @@ pub enum Error {
     },
 
     /// `META-INF/container.xml` is missing or names no package document.
-    #[error(
-        "this EPUB is damaged (META-INF/container.xml is missing or names no package file); download it again"
-    )]
+    #[error("this EPUB is damaged (META-INF/container.xml is missing or names no package file); download it again")]
     MissingContainer,
 
     /// The package document named by the container does not exist in the archive.
@@ -162,9 +156,7 @@ pub enum Error {
     },
 
     /// The spine lists no readable document.
-    #[error(
-        "this EPUB has nothing to read (its list of chapters is empty); ask the publisher for a corrected copy"
-    )]
+    #[error("this EPUB has nothing to read (its list of chapters is empty); ask the publisher for a corrected copy")]
     NoSpine,
 
     /// A content document or the package is encrypted with something other than font
@@ -178,18 +170,14 @@ pub enum Error {
     },
 
     /// A path asked for is not in the archive.
-    #[error(
-        "this EPUB has no file '{path}'; the book may be incomplete, ask the publisher for a corrected copy"
-    )]
+    #[error("this EPUB has no file '{path}'; the book may be incomplete, ask the publisher for a corrected copy")]
     MissingResource {
         /// The path asked for.
         path: String,
     },
 
     /// `section_text` was asked for a spine index the book does not have.
-    #[error(
-        "chapter {index} does not exist (this book has {len}); this is a bug in Cartable, please report it"
-    )]
+    #[error("chapter {index} does not exist (this book has {len}); this is a bug in Cartable, please report it")]
     SpineIndexOutOfRange {
         /// The index asked for.
         index: usize,

@@ -48,26 +48,19 @@ pub(crate) type SpineIndex = HashMap<String, usize>;
 /// author asked reading systems not to show them.
 pub(crate) fn from_nav_document(root: &Element, nav_path: &str, spine: &SpineIndex) -> Navigation {
     let mut navigation = Navigation::default();
-    let navs: Vec<&Element> = root
-        .descendants()
-        .into_iter()
-        .filter(|e| e.name() == "nav")
-        .collect();
+    let navs: Vec<&Element> = root.descendants().into_iter().filter(|e| e.name() == "nav").collect();
     let list_of = |kind: &str, role: &str| {
         navs.iter()
             .find(|nav| {
                 nav.tag.epub_types().any(|t| t == kind)
-                    || nav
-                        .attr("role")
-                        .is_some_and(|r| r.split_ascii_whitespace().any(|r| r == role))
+                    || nav.attr("role").is_some_and(|r| r.split_ascii_whitespace().any(|r| r == role))
             })
             .and_then(|nav| first_list(nav))
     };
     if let Some(list) = list_of("toc", "doc-toc") {
         let mut entries = Vec::new();
         walk_list(list, 0, true, nav_path, &mut entries);
-        navigation.toc = entries
-            .into_iter()
+        navigation.toc = resolved(entries)
             .map(|(title, target, depth)| TocEntry {
                 title,
                 href: target.to_href(),
@@ -79,78 +72,63 @@ pub(crate) fn from_nav_document(root: &Element, nav_path: &str, spine: &SpineInd
     if let Some(list) = list_of("page-list", "doc-pagelist") {
         let mut entries = Vec::new();
         walk_list(list, 0, false, nav_path, &mut entries);
-        navigation.pages = entries
-            .into_iter()
-            .map(|(label, target, _)| page(label, target, spine))
-            .collect();
+        navigation.pages = resolved(entries).map(|(label, target, _)| page(label, target, spine)).collect();
     }
     navigation
 }
 
 /// The `ol` of a `nav`: a direct child normally, else the first one below.
 fn first_list(nav: &Element) -> Option<&Element> {
-    nav.child("ol").or_else(|| {
-        nav.descendants()
-            .into_iter()
-            .find(|element| element.name() == "ol")
-    })
+    nav.child("ol").or_else(|| nav.descendants().into_iter().find(|element| element.name() == "ol"))
 }
 
 fn is_hidden(element: &Element) -> bool {
     element.attr("hidden").is_some()
 }
 
-/// Flattens an `ol` of `li` into (label, target, depth).
-fn walk_list(
-    list: &Element,
-    depth: u32,
-    skip_hidden: bool,
-    nav_path: &str,
-    out: &mut Vec<(String, Target, u32)>,
-) {
+/// Flattened list entries: (label, target, depth). A heading without link of its own has no
+/// target until its first child entry gives it one; entries still without target are dropped.
+type Flat = Vec<(String, Option<Target>, u32)>;
+
+/// Flattens an `ol` of `li`, in document order. One pass: a heading takes the target of the
+/// entry that follows it, so hostile nesting cannot make this quadratic.
+fn walk_list(list: &Element, depth: u32, skip_hidden: bool, nav_path: &str, out: &mut Flat) {
     for item in list.elements().filter(|e| e.name() == "li") {
         if skip_hidden && is_hidden(item) {
             continue;
         }
-        let sublist = item
-            .elements()
-            .find(|e| e.name() == "ol")
-            .filter(|sublist| !(skip_hidden && is_hidden(sublist)));
-        let label = item
-            .elements()
-            .find(|e| e.name() == "a" || e.name() == "span");
+        let sublist = item.elements().find(|e| e.name() == "ol").filter(|sublist| !(skip_hidden && is_hidden(sublist)));
+        let label = item.elements().find(|e| e.name() == "a" || e.name() == "span");
+        let at = out.len();
+        let mut heading = false;
         if let Some(label) = label {
             let title = Some(label.text())
                 .filter(|text| !text.is_empty())
                 .or_else(|| label.attr("title").map(crate::xml::collapse_whitespace))
                 .filter(|text| !text.is_empty());
-            let own_target = label
-                .attr("href")
-                .and_then(|href| path::resolve(nav_path, href));
-            let target = own_target.or_else(|| sublist.and_then(|s| first_link(s, nav_path)));
-            if let (Some(title), Some(target)) = (title, target) {
+            let target = label.attr("href").and_then(|href| path::resolve(nav_path, href));
+            if let Some(title) = title {
+                heading = target.is_none();
                 out.push((title, target, depth));
             }
         }
         if let Some(sublist) = sublist {
             walk_list(sublist, depth.saturating_add(1), skip_hidden, nav_path, out);
         }
+        if heading {
+            let first_child = out.get(at + 1).and_then(|(_, target, _)| target.clone());
+            out[at].1 = first_child;
+        }
     }
 }
 
-fn first_link(list: &Element, nav_path: &str) -> Option<Target> {
-    list.descendants()
-        .into_iter()
-        .filter(|e| e.name() == "a")
-        .find_map(|a| a.attr("href").and_then(|href| path::resolve(nav_path, href)))
+/// Keeps the entries that have a target.
+fn resolved(entries: Flat) -> impl Iterator<Item = (String, Target, u32)> {
+    entries.into_iter().filter_map(|(label, target, depth)| Some((label, target?, depth)))
 }
 
 fn page(label: String, target: Target, spine: &SpineIndex) -> (PageTarget, Target) {
-    let page = PageTarget {
-        label,
-        href: target.to_href(),
-        spine_index: spine.get(&target.path).copied(),
-    };
+    let page = PageTarget { label, href: target.to_href(), spine_index: spine.get(&target.path).copied() };
     (page, target)
 }
 
@@ -194,11 +172,7 @@ fn walk_points(parent: &Element, depth: u32, ncx_path: &str, out: &mut Vec<(Stri
 /// `navLabel/text` and `content/@src` of a `navPoint` or `pageTarget`.
 fn labelled_target(element: &Element, ncx_path: &str) -> Option<(String, Target)> {
     let label = element.child("navLabel")?;
-    let title = label
-        .child("text")
-        .map(Element::text)
-        .filter(|text| !text.is_empty())
-        .unwrap_or_else(|| label.text());
+    let title = label.child("text").map(Element::text).filter(|text| !text.is_empty()).unwrap_or_else(|| label.text());
     if title.is_empty() {
         return None;
     }
@@ -212,10 +186,7 @@ mod tests {
     use crate::xml;
 
     fn spine() -> SpineIndex {
-        [("EPUB/s1.xhtml", 0), ("EPUB/s2.xhtml", 1)]
-            .into_iter()
-            .map(|(path, index)| (path.to_owned(), index))
-            .collect()
+        [("EPUB/s1.xhtml", 0), ("EPUB/s2.xhtml", 1)].into_iter().map(|(path, index)| (path.to_owned(), index)).collect()
     }
 
     #[test]
@@ -238,11 +209,8 @@ mod tests {
         </body></html>"#;
         let root = xml::parse(source.as_bytes(), "EPUB/nav.xhtml").expect("well-formed nav");
         let navigation = from_nav_document(&root, "EPUB/nav.xhtml", &spine());
-        let toc: Vec<(&str, &str, u32, Option<usize>)> = navigation
-            .toc
-            .iter()
-            .map(|e| (e.title.as_str(), e.href.as_str(), e.depth, e.spine_index))
-            .collect();
+        let toc: Vec<(&str, &str, u32, Option<usize>)> =
+            navigation.toc.iter().map(|e| (e.title.as_str(), e.href.as_str(), e.depth, e.spine_index)).collect();
         assert_eq!(
             toc,
             [
@@ -255,11 +223,8 @@ mod tests {
             ],
             "the toc nav only, in order, hidden sub-lists left out, headings take their first child's link"
         );
-        let pages: Vec<(&str, &str, Option<usize>)> = navigation
-            .pages
-            .iter()
-            .map(|(p, _)| (p.label.as_str(), p.href.as_str(), p.spine_index))
-            .collect();
+        let pages: Vec<(&str, &str, Option<usize>)> =
+            navigation.pages.iter().map(|(p, _)| (p.label.as_str(), p.href.as_str(), p.spine_index)).collect();
         assert_eq!(
             pages,
             [("i", "EPUB/s1.xhtml#p1", Some(0)), ("2", "EPUB/s2.xhtml#p2", Some(1))],
@@ -280,11 +245,8 @@ mod tests {
           <content src="s2.xhtml#page7"/></pageTarget></pageList></ncx>"#;
         let root = xml::parse(source.as_bytes(), "EPUB/toc.ncx").expect("well-formed NCX");
         let navigation = from_ncx(&root, "EPUB/toc.ncx", &spine());
-        let toc: Vec<(&str, &str, u32)> = navigation
-            .toc
-            .iter()
-            .map(|e| (e.title.as_str(), e.href.as_str(), e.depth))
-            .collect();
+        let toc: Vec<(&str, &str, u32)> =
+            navigation.toc.iter().map(|e| (e.title.as_str(), e.href.as_str(), e.depth)).collect();
         assert_eq!(
             toc,
             [

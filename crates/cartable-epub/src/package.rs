@@ -124,16 +124,10 @@ pub(crate) struct Package {
 /// Parses the package document found at `opf_path`.
 pub(crate) fn parse(bytes: &[u8], opf_path: &str) -> Result<Package, Error> {
     let root = xml::parse(bytes, opf_path)?;
-    let version = root
-        .attr("version")
-        .map(str::trim)
-        .filter(|v| !v.is_empty())
-        .unwrap_or("2.0")
-        .to_owned();
+    let version = root.attr("version").map(str::trim).filter(|v| !v.is_empty()).unwrap_or("2.0").to_owned();
 
     let metadata_element = root.child("metadata");
-    let metadata_children: Vec<&Element> =
-        metadata_element.map(Element::descendants).unwrap_or_default();
+    let metadata_children: Vec<&Element> = metadata_element.map(Element::descendants).unwrap_or_default();
     let refinements = refinements(&metadata_children);
     let metadata = metadata(&metadata_children, &refinements);
 
@@ -147,56 +141,29 @@ pub(crate) fn parse(bytes: &[u8], opf_path: &str) -> Result<Package, Error> {
             layout = parse_layout(&meta.text()).unwrap_or(layout);
         }
         if meta.attr("name").map(str::trim) == Some("cover") && cover_meta.is_none() {
-            cover_meta = meta
-                .attr("content")
-                .map(|c| c.trim().to_owned())
-                .filter(|c| !c.is_empty());
+            cover_meta = meta.attr("content").map(|c| c.trim().to_owned()).filter(|c| !c.is_empty());
         }
     }
 
     let manifest = root
         .child("manifest")
         .map(|manifest| {
-            manifest
-                .elements()
-                .filter(|e| e.name() == "item")
-                .filter_map(|item| resource(item, opf_path))
-                .collect()
+            manifest.elements().filter(|e| e.name() == "item").filter_map(|item| resource(item, opf_path)).collect()
         })
         .unwrap_or_default();
 
     let spine = root.child("spine");
-    let direction = match spine
-        .and_then(|s| s.attr("page-progression-direction"))
-        .map(str::trim)
-    {
+    let direction = match spine.and_then(|s| s.attr("page-progression-direction")).map(str::trim) {
         Some("rtl") => Direction::Rtl,
         Some("ltr") => Direction::Ltr,
         _ => Direction::Default,
     };
-    let ncx_id = spine
-        .and_then(|s| s.attr("toc"))
-        .map(|toc| toc.trim().to_owned());
+    let ncx_id = spine.and_then(|s| s.attr("toc")).map(|toc| toc.trim().to_owned());
     let itemrefs = spine
-        .map(|spine| {
-            spine
-                .elements()
-                .filter(|e| e.name() == "itemref")
-                .filter_map(itemref)
-                .collect()
-        })
+        .map(|spine| spine.elements().filter(|e| e.name() == "itemref").filter_map(itemref).collect())
         .unwrap_or_default();
 
-    Ok(Package {
-        version,
-        metadata,
-        layout,
-        direction,
-        manifest,
-        itemrefs,
-        cover_meta,
-        ncx_id,
-    })
+    Ok(Package { version, metadata, layout, direction, manifest, itemrefs, cover_meta, ncx_id })
 }
 
 fn parse_layout(value: &str) -> Option<Layout> {
@@ -214,50 +181,39 @@ fn resource(item: &Element, opf_path: &str) -> Option<Resource> {
         id: item.attr("id").unwrap_or("").trim().to_owned(),
         href: target.path,
         media_type: item.attr("media-type").unwrap_or("").trim().to_owned(),
-        properties: item
-            .attr("properties")
-            .unwrap_or("")
-            .split_ascii_whitespace()
-            .map(str::to_owned)
-            .collect(),
+        properties: item.attr("properties").unwrap_or("").split_ascii_whitespace().map(str::to_owned).collect(),
     })
 }
 
 fn itemref(element: &Element) -> Option<Itemref> {
     let idref = element.attr("idref")?.trim().to_owned();
-    let layout = element
-        .attr("properties")
-        .unwrap_or("")
-        .split_ascii_whitespace()
-        .find_map(|property| match property {
+    let layout =
+        element.attr("properties").unwrap_or("").split_ascii_whitespace().find_map(|property| match property {
             "rendition:layout-pre-paginated" => Some(Layout::PrePaginated),
             "rendition:layout-reflowable" => Some(Layout::Reflowable),
             _ => None,
         });
-    Some(Itemref {
-        idref,
-        linear: element.attr("linear").map(str::trim) != Some("no"),
-        layout,
-    })
+    Some(Itemref { idref, linear: element.attr("linear").map(str::trim) != Some("no"), layout })
 }
 
 /// A `<meta refines="#id" property="…" scheme="…">value</meta>`.
 struct Refinement {
-    property: String,
     scheme: Option<String>,
     value: String,
 }
 
-/// EPUB 3 refinements by the id they refine.
-fn refinements(elements: &[&Element]) -> HashMap<String, Vec<Refinement>> {
-    let mut found: HashMap<String, Vec<Refinement>> = HashMap::new();
+/// EPUB 3 refinements by (refined id, property); the first one wins. Keyed lookups keep a
+/// package with thousands of refinements linear.
+type Refinements = HashMap<(String, String), Refinement>;
+
+fn refinements(elements: &[&Element]) -> Refinements {
+    let mut found = Refinements::new();
     for meta in elements.iter().filter(|e| e.name() == "meta") {
         let (Some(refines), Some(property)) = (meta.attr("refines"), meta.attr("property")) else {
             continue;
         };
-        let id = refines.trim().trim_start_matches('#').to_owned();
-        found.entry(id).or_default().push(Refinement {
-            property: property.trim().to_owned(),
+        let key = (refines.trim().trim_start_matches('#').to_owned(), property.trim().to_owned());
+        found.entry(key).or_insert_with(|| Refinement {
             scheme: meta.attr("scheme").map(|s| s.trim().to_owned()),
             value: meta.text(),
         });
@@ -265,25 +221,15 @@ fn refinements(elements: &[&Element]) -> HashMap<String, Vec<Refinement>> {
     found
 }
 
-fn refinement<'r>(
-    refinements: &'r HashMap<String, Vec<Refinement>>,
-    element: &Element,
-    property: &str,
-) -> Option<&'r Refinement> {
+fn refinement<'r>(refinements: &'r Refinements, element: &Element, property: &str) -> Option<&'r Refinement> {
     let id = element.attr("id")?.trim();
-    refinements
-        .get(id)?
-        .iter()
-        .find(|refinement| refinement.property == property)
+    refinements.get(&(id.to_owned(), property.to_owned()))
 }
 
 /// A Dublin Core element (`dc:` or `dcterms:`), or one whose prefix the book forgot to declare.
 fn is_dc(element: &Element, local: &str) -> bool {
-    let dublin_core = element
-        .tag
-        .namespace
-        .as_deref()
-        .is_none_or(|namespace| namespace.starts_with("http://purl.org/dc/"));
+    let dublin_core =
+        element.tag.namespace.as_deref().is_none_or(|namespace| namespace.starts_with("http://purl.org/dc/"));
     // OPF 1.x capitalised the names (dc:Title); accept both.
     dublin_core && element.name().eq_ignore_ascii_case(local)
 }
@@ -292,7 +238,7 @@ fn opf_event(element: &Element) -> Option<&str> {
     element.tag.attr_ns(OPF_NS, "opf", "event").map(str::trim)
 }
 
-fn metadata(elements: &[&Element], refinements: &HashMap<String, Vec<Refinement>>) -> Metadata {
+fn metadata(elements: &[&Element], refinements: &Refinements) -> Metadata {
     let texts = |local: &str| -> Vec<(&Element, String)> {
         elements
             .iter()
@@ -306,9 +252,7 @@ fn metadata(elements: &[&Element], refinements: &HashMap<String, Vec<Refinement>
     let titles = texts("title");
     let title = titles
         .iter()
-        .find(|(element, _)| {
-            refinement(refinements, element, "title-type").is_some_and(|r| r.value == "main")
-        })
+        .find(|(element, _)| refinement(refinements, element, "title-type").is_some_and(|r| r.value == "main"))
         .or_else(|| titles.first())
         .map(|(_, text)| text.clone())
         .unwrap_or_default();
@@ -326,12 +270,7 @@ fn metadata(elements: &[&Element], refinements: &HashMap<String, Vec<Refinement>
         .find(|e| e.attr("property").map(str::trim) == Some("dcterms:modified"))
         .map(|e| e.text())
         .filter(|text| !text.is_empty())
-        .or_else(|| {
-            dates
-                .iter()
-                .find(|(e, _)| opf_event(e) == Some("modification"))
-                .map(|(_, text)| text.clone())
-        });
+        .or_else(|| dates.iter().find(|(e, _)| opf_event(e) == Some("modification")).map(|(_, text)| text.clone()));
 
     Metadata {
         title,
@@ -345,38 +284,22 @@ fn metadata(elements: &[&Element], refinements: &HashMap<String, Vec<Refinement>
             .filter(|text| !text.is_empty()),
         identifiers: texts("identifier")
             .into_iter()
-            .map(|(element, value)| Identifier {
-                scheme: identifier_scheme(element, &value, refinements),
-                value,
-            })
+            .map(|(element, value)| Identifier { scheme: identifier_scheme(element, &value, refinements), value })
             .collect(),
         published,
         modified,
     }
 }
 
-fn identifier_scheme(
-    element: &Element,
-    value: &str,
-    refinements: &HashMap<String, Vec<Refinement>>,
-) -> Option<String> {
+fn identifier_scheme(element: &Element, value: &str, refinements: &Refinements) -> Option<String> {
     let lower = value.to_ascii_lowercase();
-    let from_prefix = [
-        ("urn:isbn:", "ISBN"),
-        ("isbn:", "ISBN"),
-        ("urn:uuid:", "UUID"),
-        ("urn:doi:", "DOI"),
-        ("doi:", "DOI"),
-    ]
-    .iter()
-    .find(|(prefix, _)| lower.starts_with(prefix))
-    .map(|(_, scheme)| (*scheme).to_owned());
-    let from_opf = element
-        .tag
-        .attr_ns(OPF_NS, "opf", "scheme")
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(well_known_scheme);
+    let from_prefix =
+        [("urn:isbn:", "ISBN"), ("isbn:", "ISBN"), ("urn:uuid:", "UUID"), ("urn:doi:", "DOI"), ("doi:", "DOI")]
+            .iter()
+            .find(|(prefix, _)| lower.starts_with(prefix))
+            .map(|(_, scheme)| (*scheme).to_owned());
+    let from_opf =
+        element.tag.attr_ns(OPF_NS, "opf", "scheme").map(str::trim).filter(|s| !s.is_empty()).map(well_known_scheme);
     let from_refinement = refinement(refinements, element, "identifier-type").and_then(|r| {
         if r.scheme.as_deref() == Some("onix:codelist5") {
             match r.value.as_str() {
@@ -429,12 +352,7 @@ fn plain_description(text: &str) -> String {
     out.push_str(rest);
     // The HTML was escaped once for XML; its own entities (&amp;, &eacute;) remain.
     let unescaped = xml::unescape(&out);
-    unescaped
-        .lines()
-        .map(xml::collapse_whitespace)
-        .filter(|line| !line.is_empty())
-        .collect::<Vec<_>>()
-        .join("\n")
+    unescaped.lines().map(xml::collapse_whitespace).filter(|line| !line.is_empty()).collect::<Vec<_>>().join("\n")
 }
 
 #[cfg(test)]
@@ -473,11 +391,7 @@ mod tests {
         for (metadata, expected) in cases {
             let package = package(metadata, "");
             let identifier = &package.metadata.identifiers[0];
-            assert_eq!(
-                identifier.scheme.as_deref(),
-                *expected,
-                "scheme of {metadata}"
-            );
+            assert_eq!(identifier.scheme.as_deref(), *expected, "scheme of {metadata}");
         }
     }
 
@@ -529,11 +443,7 @@ mod tests {
         ];
         for (raw, expected) in cases {
             let package = package(&format!("<dc:description>{raw}</dc:description>"), "");
-            assert_eq!(
-                package.metadata.description.as_deref(),
-                Some(expected),
-                "description {raw:?}"
-            );
+            assert_eq!(package.metadata.description.as_deref(), Some(expected), "description {raw:?}");
         }
     }
 
@@ -562,11 +472,8 @@ mod tests {
             "hrefs are full decoded paths; remote items are dropped"
         );
         assert_eq!(package.manifest[1].properties, ["cover-image"]);
-        let spine: Vec<(&str, bool, Option<Layout>)> = package
-            .itemrefs
-            .iter()
-            .map(|i| (i.idref.as_str(), i.linear, i.layout))
-            .collect();
+        let spine: Vec<(&str, bool, Option<Layout>)> =
+            package.itemrefs.iter().map(|i| (i.idref.as_str(), i.linear, i.layout)).collect();
         assert_eq!(
             spine,
             [("c1", true, Some(Layout::Reflowable)), ("img", false, None)],

@@ -78,9 +78,7 @@ pub(crate) fn resolve(base: &str, href: &str) -> Option<Target> {
         Some((path, fragment)) => (path, Some(fragment)),
         None => (href, None),
     };
-    let path_part = before_fragment
-        .split_once('?')
-        .map_or(before_fragment, |(path, _query)| path);
+    let path_part = before_fragment.split_once('?').map_or(before_fragment, |(path, _query)| path);
     if has_scheme(path_part) || path_part.starts_with("//") {
         return None;
     }
@@ -92,10 +90,7 @@ pub(crate) fn resolve(base: &str, href: &str) -> Option<Target> {
     let mut segments: Vec<String> = Vec::new();
     if path_part.is_empty() {
         // "#note1": the document itself.
-        return Some(Target {
-            path: base.to_owned(),
-            fragment,
-        });
+        return Some(Target { path: base.to_owned(), fragment });
     }
     let joined;
     let full = if let Some(from_root) = path_part.strip_prefix('/') {
@@ -120,10 +115,7 @@ pub(crate) fn resolve(base: &str, href: &str) -> Option<Target> {
     if segments.is_empty() {
         return None;
     }
-    Some(Target {
-        path: segments.join("/"),
-        fragment,
-    })
+    Some(Target { path: segments.join("/"), fragment })
 }
 
 /// RFC 3986 scheme: a letter, then letters, digits, `+`, `-`, `.`, then `:` before any `/`.
@@ -149,10 +141,7 @@ pub(crate) fn percent_decode(raw: &str) -> Option<String> {
     while i < bytes.len() {
         // No let-chains: the workspace promises Rust 1.85.
         let escape = match bytes[i] {
-            b'%' => bytes
-                .get(i + 1)
-                .and_then(|b| hex_value(*b))
-                .zip(bytes.get(i + 2).and_then(|b| hex_value(*b))),
+            b'%' => bytes.get(i + 1).and_then(|b| hex_value(*b)).zip(bytes.get(i + 2).and_then(|b| hex_value(*b))),
             _ => None,
         };
         match escape {
@@ -200,17 +189,15 @@ mod tests {
             ("ok\0.xhtml", Err(Unsafe::Nul)),
         ];
         for (name, expected) in cases {
-            assert_eq!(
-                check_entry_name(name),
-                *expected,
-                "entry name {name:?} must be judged {expected:?}"
-            );
+            assert_eq!(check_entry_name(name), *expected, "entry name {name:?} must be judged {expected:?}");
         }
     }
 
     #[test]
     fn hrefs_resolve_to_full_normalised_entry_names() {
-        let cases: &[(&str, &str, Option<(&str, Option<&str>)>)] = &[
+        // (document, href, expected (path, fragment)).
+        type Case<'a> = (&'a str, &'a str, Option<(&'a str, Option<&'a str>)>);
+        let cases: &[Case<'_>] = &[
             ("OEBPS/content.opf", "text/ch1.xhtml", Some(("OEBPS/text/ch1.xhtml", None))),
             ("OEBPS/content.opf", "./ch1.xhtml", Some(("OEBPS/ch1.xhtml", None))),
             ("OEBPS/text/nav.xhtml", "../images/a.png", Some(("OEBPS/images/a.png", None))),
@@ -234,9 +221,7 @@ mod tests {
         ];
         for (base, href, expected) in cases {
             let got = resolve(base, href);
-            let got = got
-                .as_ref()
-                .map(|target| (target.path.as_str(), target.fragment.as_deref()));
+            let got = got.as_ref().map(|target| (target.path.as_str(), target.fragment.as_deref()));
             assert_eq!(got, *expected, "{href:?} seen from {base:?}");
         }
     }

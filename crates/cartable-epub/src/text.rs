@@ -19,71 +19,64 @@ pub struct TextChunk {
     pub text: String,
 }
 
+/// Block elements (by local name), sorted for binary search: text on either side does not join.
+const BLOCKS: [&str; 42] = [
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "body",
+    "br",
+    "caption",
+    "dd",
+    "details",
+    "dialog",
+    "div",
+    "dl",
+    "dt",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hgroup",
+    "hr",
+    "li",
+    "main",
+    "math",
+    "nav",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "summary",
+    "table",
+    "td",
+    "text",
+    "th",
+    "tr",
+    "ul",
+];
+
+/// Elements whose whole subtree is not reading text, sorted for binary search.
+const SKIPPED: [&str; 11] =
+    ["annotation", "annotation-xml", "desc", "head", "metadata", "rp", "rt", "script", "style", "template", "title"];
+
 /// Whether an element (by local name) is a block: text on either side does not join.
 pub(crate) fn is_block(local: &str) -> bool {
-    matches!(
-        local,
-        "address"
-            | "article"
-            | "aside"
-            | "blockquote"
-            | "body"
-            | "br"
-            | "caption"
-            | "dd"
-            | "details"
-            | "dialog"
-            | "div"
-            | "dl"
-            | "dt"
-            | "fieldset"
-            | "figcaption"
-            | "figure"
-            | "footer"
-            | "form"
-            | "h1"
-            | "h2"
-            | "h3"
-            | "h4"
-            | "h5"
-            | "h6"
-            | "header"
-            | "hgroup"
-            | "hr"
-            | "li"
-            | "main"
-            | "math"
-            | "nav"
-            | "ol"
-            | "p"
-            | "pre"
-            | "section"
-            | "summary"
-            | "table"
-            | "td"
-            | "text"
-            | "th"
-            | "tr"
-            | "ul"
-    )
+    BLOCKS.binary_search(&local).is_ok()
 }
 
 /// Elements whose whole subtree is not reading text.
 fn is_skipped(local: &str) -> bool {
-    matches!(
-        local,
-        "head"
-            | "script"
-            | "style"
-            | "template"
-            | "rt"
-            | "rp"
-            | "title"
-            | "desc"
-            | "metadata"
-            | "annotation"
-            | "annotation-xml"
-    )
+    SKIPPED.binary_search(&local).is_ok()
 }
 
 /// Media types `section_text` parses; other spine items (images...) have no text.
@@ -94,13 +87,12 @@ pub(crate) fn has_text(media_type: &str) -> bool {
 
 fn is_pagebreak(tag: &Tag) -> bool {
     tag.epub_types().any(|t| t == "pagebreak")
-        || tag
-            .attr("role")
-            .is_some_and(|role| role.split_ascii_whitespace().any(|r| r == "doc-pagebreak"))
+        || tag.attr("role").is_some_and(|role| role.split_ascii_whitespace().any(|r| r == "doc-pagebreak"))
 }
 
 /// Extracts the text of one document. `page_ids` maps element ids that page-list targets point
-/// to in this document to their labels. `text/html` is read leniently, as WebKit does.
+/// to in this document to their labels; the empty id is a target naming the whole document, whose
+/// page then starts with it. `text/html` is read leniently, as WebKit does.
 pub(crate) fn extract(
     bytes: &[u8],
     path: &str,
@@ -119,6 +111,9 @@ pub(crate) fn extract(
     let mut capturing: Option<(usize, String)> = None;
     let mut svg_document: Option<bool> = None;
     let mut svg_text: Option<usize> = None;
+    if let Some(label) = page_ids.get("") {
+        chunks.start(Some(label.clone()));
+    }
 
     loop {
         match reader.next()? {
@@ -136,11 +131,9 @@ pub(crate) fn extract(
                 }
                 let page_label = tag.attr("id").and_then(|id| page_ids.get(id.trim()));
                 if is_pagebreak(&tag) {
-                    let label = page_label.cloned().or_else(|| {
-                        tag.attr("title")
-                            .map(xml::collapse_whitespace)
-                            .filter(|title| !title.is_empty())
-                    });
+                    let label = page_label
+                        .cloned()
+                        .or_else(|| tag.attr("title").map(xml::collapse_whitespace).filter(|title| !title.is_empty()));
                     match label {
                         Some(label) => {
                             chunks.start(Some(label));
@@ -192,10 +185,9 @@ pub(crate) fn extract(
                     continue;
                 }
                 if let Some((_, label)) = &mut capturing {
-                    // A page number is short; do not let a hostile "page break" grow unbounded.
-                    if label.len() < 256 {
-                        label.push_str(&text);
-                    }
+                    // A page number is short; a hostile "page break" must not grow unbounded.
+                    let room = 256usize.saturating_sub(label.len());
+                    label.extend(text.chars().take(room));
                     continue;
                 }
                 if svg_document == Some(true) && svg_text.is_none() {
@@ -227,31 +219,48 @@ impl Chunks {
     }
 
     fn push_text(&mut self, text: &str) {
-        for c in text.chars() {
-            if c.is_ascii_whitespace() {
+        // ASCII whitespace never occurs inside a multi-byte UTF-8 sequence: cutting at those
+        // bytes keeps every word whole. A plain index loop: content indexing runs over tens of
+        // megabytes of markup in debug builds too (tests), where iterator adapters cost.
+        let bytes = text.as_bytes();
+        let mut start = 0;
+        let mut index = 0;
+        while index < bytes.len() {
+            if let b' ' | b'\t' | b'\n' | b'\r' | b'\x0C' = bytes[index] {
+                if start < index {
+                    self.push_word(&text[start..index]);
+                }
                 if !self.text.is_empty() {
                     self.pending_space = true;
                 }
-                continue;
+                start = index + 1;
             }
-            if self.pending_newline {
-                self.text.push('\n');
-            } else if self.pending_space {
-                self.text.push(' ');
-            }
-            self.pending_newline = false;
-            self.pending_space = false;
-            self.text.push(c);
+            index += 1;
         }
+        if start < bytes.len() {
+            self.push_word(&text[start..]);
+        }
+    }
+
+    fn push_word(&mut self, word: &str) {
+        if word.is_empty() {
+            return;
+        }
+        if self.pending_newline {
+            self.text.push('\n');
+        } else if self.pending_space {
+            self.text.push(' ');
+        }
+        self.pending_newline = false;
+        self.pending_space = false;
+        self.text.push_str(word);
     }
 
     /// Closes the current chunk and starts one labelled `label`. An empty unlabelled chunk
     /// (the section starts with a break) is dropped; empty labelled ones (blank pages) stay.
     fn start(&mut self, label: Option<String>) {
-        let previous = TextChunk {
-            label: std::mem::replace(&mut self.label, label),
-            text: std::mem::take(&mut self.text),
-        };
+        let previous =
+            TextChunk { label: std::mem::replace(&mut self.label, label), text: std::mem::take(&mut self.text) };
         self.pending_space = false;
         self.pending_newline = false;
         if previous.label.is_some() || !previous.text.is_empty() {
@@ -270,10 +279,7 @@ mod tests {
     use super::*;
 
     fn chunks(source: &str, pages: &[(&str, &str)]) -> Vec<(Option<String>, String)> {
-        let page_ids = pages
-            .iter()
-            .map(|(id, label)| ((*id).to_owned(), (*label).to_owned()))
-            .collect();
+        let page_ids = pages.iter().map(|(id, label)| ((*id).to_owned(), (*label).to_owned())).collect();
         extract(source.as_bytes(), "t.xhtml", "application/xhtml+xml", &page_ids)
             .expect("test document is well-formed")
             .into_iter()
@@ -298,11 +304,7 @@ mod tests {
                 "Title\nOne\nTwo\nThree",
                 "blocks and br on their own lines",
             ),
-            (
-                "<html><body><p>a<script>var x = 1;</script>b</p></body></html>",
-                "ab",
-                "scripts dropped",
-            ),
+            ("<html><body><p>a<script>var x = 1;</script>b</p></body></html>", "ab", "scripts dropped"),
             (
                 "<html><body><p><ruby>漢<rp>(</rp><rt>かん</rt>字<rt>じ</rt></ruby>です</p></body></html>",
                 "漢字です",
@@ -366,6 +368,20 @@ mod tests {
                 (Some("171".to_owned()), "Text".to_owned()),
             ],
             "the first chunk is labelled when the section starts with a break; blank pages stay"
+        );
+    }
+
+    #[test]
+    fn a_page_target_naming_the_whole_document_labels_its_start() {
+        assert_eq!(
+            chunks("<html><body><p>Planche</p><span id='p'/><p>suite</p></body></html>", &[("", "7"), ("p", "8")]),
+            [(Some("7".to_owned()), "Planche".to_owned()), (Some("8".to_owned()), "suite".to_owned())],
+            "a fixed-layout page is a whole document: its label starts the first chunk"
+        );
+        assert_eq!(
+            chunks("<html><body><img alt='page 1'/></body></html>", &[("", "1")]),
+            [(Some("1".to_owned()), String::new())],
+            "a page of pictures still marks its page"
         );
     }
 

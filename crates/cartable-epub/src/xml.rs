@@ -48,10 +48,7 @@ pub(crate) struct Tag {
 impl Tag {
     /// An attribute without prefix (`id`, `href`...).
     pub(crate) fn attr(&self, local: &str) -> Option<&str> {
-        self.attributes
-            .iter()
-            .find(|a| a.prefix.is_none() && a.local == local)
-            .map(|a| a.value.as_str())
+        self.attributes.iter().find(|a| a.prefix.is_none() && a.local == local).map(|a| a.value.as_str())
     }
 
     /// A namespaced attribute, found by namespace or, when its prefix is not declared (common in
@@ -71,9 +68,7 @@ impl Tag {
 
     /// The whitespace-separated tokens of `epub:type` (EPUB 3 structural semantics).
     pub(crate) fn epub_types(&self) -> impl Iterator<Item = &str> {
-        self.attr_ns(OPS_NS, "epub", "type")
-            .unwrap_or("")
-            .split_ascii_whitespace()
+        self.attr_ns(OPS_NS, "epub", "type").unwrap_or("").split_ascii_whitespace()
     }
 }
 
@@ -92,13 +87,20 @@ pub(crate) struct Reader<'a> {
     path: &'a str,
     /// Local names of the open elements, for the depth limit and messages.
     open: Vec<String>,
-    pending_end: bool,
+    /// `End` events owed: an empty element, or (lenient) an end tag closing several elements.
+    pending_ends: usize,
     strict: bool,
 }
 
+/// HTML elements that never have content: in lenient (`text/html`) reading `<br>` needs no
+/// `</br>`.
+const VOID_ELEMENTS: [&str; 14] =
+    ["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"];
+
 impl<'a> Reader<'a> {
     /// `strict` documents must be well-formed (XHTML, SVG, package files). Non-strict is for
-    /// `text/html` spine items, which WebKit parses leniently: mismatched and unclosed tags pass.
+    /// `text/html` spine items, which WebKit parses leniently: void elements need no end tag, an
+    /// end tag closes the elements left open inside it, stray end tags and unclosed elements pass.
     pub(crate) fn new(text: &'a str, path: &'a str, strict: bool) -> Reader<'a> {
         let mut inner = NsReader::from_str(text);
         let config = inner.config_mut();
@@ -106,13 +108,7 @@ impl<'a> Reader<'a> {
         config.allow_dangling_amp = true;
         config.check_end_names = strict;
         config.allow_unmatched_ends = !strict;
-        Reader {
-            inner,
-            path,
-            open: Vec::new(),
-            pending_end: false,
-            strict,
-        }
+        Reader { inner, path, open: Vec::new(), pending_ends: 0, strict }
     }
 
     /// How many elements are open.
@@ -121,16 +117,13 @@ impl<'a> Reader<'a> {
     }
 
     fn malformed(&self, message: impl Into<String>) -> Error {
-        Error::MalformedContent {
-            path: self.path.to_owned(),
-            message: message.into(),
-        }
+        Error::MalformedContent { path: self.path.to_owned(), message: message.into() }
     }
 
     /// The next event; errors are [`Error::MalformedContent`] or [`Error::EntityDeclaration`].
     pub(crate) fn next(&mut self) -> Result<Event<'a>, Error> {
-        if self.pending_end {
-            self.pending_end = false;
+        if self.pending_ends > 0 {
+            self.pending_ends -= 1;
             self.open.pop();
             return Ok(Event::End);
         }
@@ -145,11 +138,19 @@ impl<'a> Reader<'a> {
             match event {
                 XmlEvent::Start(start) => return self.start(&start, namespace, false),
                 XmlEvent::Empty(start) => return self.start(&start, namespace, true),
-                XmlEvent::End(_) => {
-                    if self.open.pop().is_some() {
+                XmlEvent::End(_) if self.strict => {
+                    // quick-xml checked that it matches the innermost open element.
+                    self.open.pop();
+                    return Ok(Event::End);
+                }
+                XmlEvent::End(end) => {
+                    let name = end.local_name().into_inner();
+                    // Close up to the matching open element; a stray end tag closes nothing.
+                    if let Some(at) = self.open.iter().rposition(|open| open.eq_ignore_ascii_case(name)) {
+                        self.pending_ends = self.open.len() - at - 1;
+                        self.open.pop();
                         return Ok(Event::End);
                     }
-                    // Only reachable when lenient: a stray end tag.
                 }
                 XmlEvent::Text(text) => {
                     let text = text.into_inner();
@@ -168,18 +169,14 @@ impl<'a> Reader<'a> {
                 }
                 XmlEvent::DocType(doctype) => {
                     if declares_entities(&doctype) {
-                        return Err(Error::EntityDeclaration {
-                            path: self.path.to_owned(),
-                        });
+                        return Err(Error::EntityDeclaration { path: self.path.to_owned() });
                     }
                 }
                 XmlEvent::Decl(_) | XmlEvent::PI(_) | XmlEvent::Comment(_) => {}
                 XmlEvent::Eof => {
                     if self.strict {
                         if let Some(unclosed) = self.open.last() {
-                            return Err(self.malformed(format!(
-                                "the document ends before <{unclosed}> is closed"
-                            )));
+                            return Err(self.malformed(format!("the document ends before <{unclosed}> is closed")));
                         }
                     }
                     return Ok(Event::Eof);
@@ -188,16 +185,9 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn start(
-        &mut self,
-        start: &BytesStart<'_>,
-        namespace: Option<String>,
-        empty: bool,
-    ) -> Result<Event<'a>, Error> {
+    fn start(&mut self, start: &BytesStart<'_>, namespace: Option<String>, empty: bool) -> Result<Event<'a>, Error> {
         if self.open.len() >= MAX_DEPTH {
-            return Err(self.malformed(format!(
-                "elements are nested more than {MAX_DEPTH} levels deep"
-            )));
+            return Err(self.malformed(format!("elements are nested more than {MAX_DEPTH} levels deep")));
         }
         let mut attributes = Vec::new();
         for attribute in start.attributes() {
@@ -221,13 +211,10 @@ impl<'a> Reader<'a> {
                 value: unescape(&attribute.value).into_owned(),
             });
         }
-        let tag = Tag {
-            local: start.local_name().into_inner().to_owned(),
-            namespace,
-            attributes,
-        };
+        let tag = Tag { local: start.local_name().into_inner().to_owned(), namespace, attributes };
+        let void = !self.strict && VOID_ELEMENTS.iter().any(|void| tag.local.eq_ignore_ascii_case(void));
         self.open.push(tag.local.clone());
-        self.pending_end = empty;
+        self.pending_ends = usize::from(empty || void);
         Ok(Event::Start(tag))
     }
 }
@@ -248,11 +235,8 @@ fn declares_entities(doctype: &str) -> bool {
 /// `&#233;`, `&#xE9;`, `&eacute;` → `é`; an unknown or invalid reference stays literal.
 fn resolve_reference(reference: &BytesRef<'_>) -> String {
     let name: &str = reference;
-    let resolved = if reference.is_char_ref() {
-        reference.resolve_char_ref().ok().flatten()
-    } else {
-        entity::resolve(name)
-    };
+    let resolved =
+        if reference.is_char_ref() { reference.resolve_char_ref().ok().flatten() } else { entity::resolve(name) };
     match resolved {
         Some(c) => c.to_string(),
         None => format!("&{name};"),
@@ -270,10 +254,7 @@ pub(crate) fn unescape(raw: &str) -> Cow<'_, str> {
         out.push_str(&rest[..amp]);
         let after = &rest[amp + 1..];
         // Entity names are short; do not scan a whole value for a ';'.
-        let end = after
-            .char_indices()
-            .take(40)
-            .find(|&(_, c)| c == ';' || c == '&' || c.is_whitespace());
+        let end = after.char_indices().take(40).find(|&(_, c)| c == ';' || c == '&' || c.is_whitespace());
         match end {
             Some((semicolon, ';')) => {
                 let reference = BytesRef::new(&after[..semicolon]);
@@ -298,10 +279,7 @@ pub(crate) fn collapse_whitespace(text: &str) -> String {
 /// Decodes a document to text: UTF-8 (with or without BOM), UTF-16 (BOM or `<?` sniffing), and
 /// the Latin-1 family when the XML declaration says so.
 pub(crate) fn decode<'b>(bytes: &'b [u8], path: &str) -> Result<Cow<'b, str>, Error> {
-    let malformed = |message: String| Error::MalformedContent {
-        path: path.to_owned(),
-        message,
-    };
+    let malformed = |message: String| Error::MalformedContent { path: path.to_owned(), message };
     let utf16 = |data: &[u8], little_endian: bool| {
         if data.len() % 2 != 0 {
             return Err(malformed("the UTF-16 text has an odd number of bytes".into()));
@@ -310,16 +288,10 @@ pub(crate) fn decode<'b>(bytes: &'b [u8], path: &str) -> Result<Cow<'b, str>, Er
             .chunks_exact(2)
             .map(|pair| {
                 let pair = [pair[0], pair[1]];
-                if little_endian {
-                    u16::from_le_bytes(pair)
-                } else {
-                    u16::from_be_bytes(pair)
-                }
+                if little_endian { u16::from_le_bytes(pair) } else { u16::from_be_bytes(pair) }
             })
             .collect();
-        String::from_utf16(&units)
-            .map(Cow::Owned)
-            .map_err(|_| malformed("the text is not valid UTF-16".into()))
+        String::from_utf16(&units).map(Cow::Owned).map_err(|_| malformed("the text is not valid UTF-16".into()))
     };
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
         return std::str::from_utf8(rest)
@@ -365,19 +337,15 @@ fn declares_latin1(bytes: &[u8]) -> bool {
         .trim_start()
         .trim_start_matches(['"', '\'']);
     let value = value.split(['"', '\'']).next().unwrap_or("");
-    matches!(
-        value,
-        "iso-8859-1" | "iso8859-1" | "latin1" | "latin-1" | "l1" | "windows-1252" | "cp1252"
-    )
+    matches!(value, "iso-8859-1" | "iso8859-1" | "latin1" | "latin-1" | "l1" | "windows-1252" | "cp1252")
 }
 
 fn windows_1252(byte: u8) -> char {
     const HIGH: [char; 32] = [
-        '\u{20AC}', '\u{81}', '\u{201A}', '\u{192}', '\u{201E}', '\u{2026}', '\u{2020}',
-        '\u{2021}', '\u{2C6}', '\u{2030}', '\u{160}', '\u{2039}', '\u{152}', '\u{8D}', '\u{17D}',
-        '\u{8F}', '\u{90}', '\u{2018}', '\u{2019}', '\u{201C}', '\u{201D}', '\u{2022}',
-        '\u{2013}', '\u{2014}', '\u{2DC}', '\u{2122}', '\u{161}', '\u{203A}', '\u{153}', '\u{9D}',
-        '\u{17E}', '\u{178}',
+        '\u{20AC}', '\u{81}', '\u{201A}', '\u{192}', '\u{201E}', '\u{2026}', '\u{2020}', '\u{2021}', '\u{2C6}',
+        '\u{2030}', '\u{160}', '\u{2039}', '\u{152}', '\u{8D}', '\u{17D}', '\u{8F}', '\u{90}', '\u{2018}', '\u{2019}',
+        '\u{201C}', '\u{201D}', '\u{2022}', '\u{2013}', '\u{2014}', '\u{2DC}', '\u{2122}', '\u{161}', '\u{203A}',
+        '\u{153}', '\u{9D}', '\u{17E}', '\u{178}',
     ];
     match byte {
         0x80..=0x9F => HIGH[usize::from(byte - 0x80)],
@@ -475,10 +443,7 @@ pub(crate) fn parse(bytes: &[u8], path: &str) -> Result<Element, Error> {
                 if nodes > MAX_NODES {
                     return Err(too_many());
                 }
-                stack.push(Element {
-                    tag,
-                    children: Vec::new(),
-                });
+                stack.push(Element { tag, children: Vec::new() });
             }
             Event::End => {
                 if let Some(done) = stack.pop() {
@@ -539,11 +504,7 @@ mod tests {
             ("<p><![CDATA[a < b]]></p>", "a < b"),
         ];
         for (source, expected) in cases {
-            assert_eq!(
-                texts(source).expect("the document is well-formed"),
-                expected,
-                "text of {source}"
-            );
+            assert_eq!(texts(source).expect("the document is well-formed"), expected, "text of {source}");
         }
     }
 
@@ -571,10 +532,7 @@ mod tests {
             ("<html><p a=\"1\" a=\"2\">x</p></html>", "duplicate attribute"),
         ];
         for (source, why) in cases {
-            assert!(
-                matches!(texts(source), Err(Error::MalformedContent { .. })),
-                "{why} must be MalformedContent"
-            );
+            assert!(matches!(texts(source), Err(Error::MalformedContent { .. })), "{why} must be MalformedContent");
         }
     }
 
@@ -606,28 +564,45 @@ mod tests {
 
     #[test]
     fn lenient_mode_accepts_html_tag_soup() {
-        let mut reader = Reader::new("<html><p>one<p>two</div></html>", "x.html", false);
-        let mut text = String::new();
-        loop {
-            match reader.next().expect("lenient reading never fails on tag soup") {
-                Event::Text(t) => text.push_str(&t),
-                Event::Eof => break,
-                _ => {}
+        // (source, expected (event trace)): S = start, E = end, text as is.
+        let cases = [
+            ("<html><p>one<p>two</div></html>", "S(html)S(p)oneS(p)twoEEE"),
+            (
+                "<html><head><meta charset=utf-8><title>t</title></head><body>b</body></html>",
+                "S(html)S(head)S(meta)ES(title)tEES(body)bEE",
+            ),
+            ("<p>a<br>b<BR/>c</P>", "S(p)aS(br)EbS(BR)EcE"),
+            ("<p>unclosed", "S(p)unclosed"),
+        ];
+        for (source, expected) in cases {
+            let mut reader = Reader::new(source, "x.html", false);
+            let mut trace = String::new();
+            loop {
+                match reader.next().expect("lenient reading never fails on tag soup") {
+                    Event::Start(tag) => trace.push_str(&format!("S({})", tag.local)),
+                    Event::End => trace.push('E'),
+                    Event::Text(text) => trace.push_str(&text),
+                    Event::Eof => break,
+                }
             }
+            assert_eq!(trace, expected, "text/html read like WebKit's HTML parser: {source}");
         }
-        assert_eq!(text, "onetwo", "text/html spine items are read leniently");
+    }
+
+    #[test]
+    fn utf16_documents_parse() {
+        let bytes: Vec<u8> = "\u{feff}<?xml version=\"1.0\" encoding=\"UTF-16\"?><a>é</a>"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        let root = parse(&bytes, "x.xml").expect("a UTF-16 document with its declaration parses");
+        assert_eq!((root.name(), root.text().as_str()), ("a", "é"));
     }
 
     #[test]
     fn documents_decode_from_their_declared_or_sniffed_encoding() {
-        let utf16le: Vec<u8> = "\u{feff}<a>é</a>"
-            .encode_utf16()
-            .flat_map(u16::to_le_bytes)
-            .collect();
-        let utf16be: Vec<u8> = "<?xml version=\"1.0\"?><a>é</a>"
-            .encode_utf16()
-            .flat_map(u16::to_be_bytes)
-            .collect();
+        let utf16le: Vec<u8> = "\u{feff}<a>é</a>".encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let utf16be: Vec<u8> = "<?xml version=\"1.0\"?><a>é</a>".encode_utf16().flat_map(u16::to_be_bytes).collect();
         let cases: [(&[u8], Option<&str>); 6] = [
             (b"<a>\xC3\xA9</a>", Some("<a>é</a>")),
             (b"\xEF\xBB\xBF<a/>", Some("<a/>")),
@@ -660,15 +635,10 @@ mod tests {
         let metadata = root.child("metadata").expect("metadata child");
         let title = metadata.child("title").expect("dc:title by local name");
         assert_eq!(title.text(), "Le Petit Prince", "whitespace collapses");
-        assert_eq!(
-            title.tag.namespace.as_deref(),
-            Some("http://purl.org/dc/elements/1.1/")
-        );
+        assert_eq!(title.tag.namespace.as_deref(), Some("http://purl.org/dc/elements/1.1/"));
         let identifier = metadata.child("identifier").expect("dc:identifier");
         assert_eq!(
-            identifier
-                .tag
-                .attr_ns("http://www.idpf.org/2007/opf", "opf", "scheme"),
+            identifier.tag.attr_ns("http://www.idpf.org/2007/opf", "opf", "scheme"),
             Some("ISBN"),
             "an undeclared opf: prefix still finds opf:scheme"
         );

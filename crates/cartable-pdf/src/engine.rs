@@ -58,16 +58,36 @@ pub struct DocumentInfo {
     pub language: Option<String>,
     pub pages: Vec<PageFacts>,
     pub outline: Vec<OutlineEntry>,
+    /// The largest text of the first pages: the title, when the metadata has none.
+    pub heading: Option<String>,
     /// The text of each page, raw as PDFium extracts it (callers clean it).
     pub texts: Vec<String>,
 }
 
-/// A rendered page: tightly packed RGB rows, `width * 3` bytes each.
-#[derive(Debug, Clone)]
+/// A rendered page: opaque RGBA rows, `width * 4` bytes each, no padding.
+/// Dropping it gives its buffer back for the next page.
+#[derive(Debug)]
 pub struct Bitmap {
     pub width: u32,
     pub height: u32,
-    pub rgb: Vec<u8>,
+    pub rgba: Vec<u8>,
+}
+
+impl Bitmap {
+    /// The pixels as packed RGB rows.
+    pub fn to_rgb(&self) -> Vec<u8> {
+        let mut rgb = Vec::with_capacity(self.rgba.len() / 4 * 3);
+        for px in self.rgba.chunks_exact(4) {
+            rgb.extend_from_slice(&px[..3]);
+        }
+        rgb
+    }
+}
+
+impl Drop for Bitmap {
+    fn drop(&mut self) {
+        crate::pool::give(std::mem::take(&mut self.rgba));
+    }
 }
 
 /// A character's box on the page, in page points from the top-left corner.
@@ -280,6 +300,7 @@ fn read_document(doc: &PdfDocument) -> Result<DocumentInfo, Error> {
         language: doc.catalog().get_language().ok().map(|l| l.trim().to_owned()).filter(|l| !l.is_empty()),
         pages: facts,
         outline: outline(doc, count),
+        heading: (0..count.min(3)).find_map(|i| pages.get(i as PdfPageIndex).ok().and_then(|p| heading(&p))),
         texts,
     })
 }
@@ -306,6 +327,32 @@ fn outline(doc: &PdfDocument, page_count: usize) -> Vec<OutlineEntry> {
         }
     }
     out
+}
+
+/// The run of the largest characters on a page, when it reads like a title.
+fn heading(page: &PdfPage) -> Option<String> {
+    let text = page.text().ok()?;
+    let chars: Vec<(char, f32)> =
+        text.chars().iter().filter_map(|c| Some((c.unicode_char()?, c.scaled_font_size().value))).collect();
+    let largest = chars.iter().map(|(_, size)| *size).fold(0.0_f32, f32::max);
+    if largest <= 0.0 {
+        return None;
+    }
+    let mut out = String::new();
+    let mut previous_kept = false;
+    for (c, size) in chars {
+        if size >= largest * 0.85 && !c.is_whitespace() {
+            out.push(c);
+            previous_kept = true;
+        } else if previous_kept && (c.is_whitespace() || size >= largest * 0.85) {
+            out.push(' ');
+        } else {
+            previous_kept = false;
+        }
+    }
+    let title = out.split_whitespace().collect::<Vec<_>>().join(" ");
+    let letters = title.chars().filter(|c| c.is_alphabetic()).count();
+    (letters >= 3 && title.chars().count() <= 120).then_some(title)
 }
 
 /// The page an outline entry points at, through its destination or its GoTo action.
@@ -343,14 +390,15 @@ fn render_page(doc: &PdfDocument, index: usize, width: u32) -> Result<Bitmap, Er
     let page = checked_page(doc, index)?;
     let width = width.clamp(1, MAX_RENDER_SIDE);
     let height = render_height(page.width().value, page.height().value, width);
-    let stride = (width as usize * 3).div_ceil(4) * 4;
-    let mut buffer = vec![0u8; stride * height as usize];
+    // PDFium composes fastest into 32-bit bitmaps; with its byte order reversed the pixels
+    // come out as RGBA, ready for the encoder. The buffer is recycled (see `pool`).
+    let mut rgba = crate::pool::take(width as usize * height as usize * 4);
     {
-        let mut bitmap = PdfBitmap::from_bytes(width as Pixels, height as Pixels, PdfBitmapFormat::BGR, &mut buffer)
+        let mut bitmap = PdfBitmap::from_bytes(width as Pixels, height as Pixels, PdfBitmapFormat::BGRA, &mut rgba)
             .map_err(|e| Error::Render { page: index, message: e.to_string() })?;
         let config = PdfRenderConfig::new()
             .set_target_size(width as Pixels, height as Pixels)
-            .set_format(PdfBitmapFormat::BGR)
+            .set_format(PdfBitmapFormat::BGRA)
             .set_reverse_byte_order(true)
             .clear_before_rendering(true)
             .set_clear_color(PdfColor::WHITE)
@@ -359,14 +407,7 @@ fn render_page(doc: &PdfDocument, index: usize, width: u32) -> Result<Bitmap, Er
         page.render_into_bitmap_with_config(&mut bitmap, &config)
             .map_err(|e| Error::Render { page: index, message: e.to_string() })?;
     }
-    let row = width as usize * 3;
-    if stride != row {
-        for y in 1..height as usize {
-            buffer.copy_within(y * stride..y * stride + row, y * row);
-        }
-        buffer.truncate(row * height as usize);
-    }
-    Ok(Bitmap { width, height, rgb: buffer })
+    Ok(Bitmap { width, height, rgba })
 }
 
 fn text_boxes(doc: &PdfDocument, index: usize) -> Result<Vec<TextBox>, Error> {
@@ -397,6 +438,12 @@ mod tests {
         assert_eq!(render_height(595.0, 842.0, 595), 842, "A4 at 1 px per point");
         assert_eq!(render_height(0.0, 0.0, 210), 297, "a 0×0 page falls back to A4 proportions");
         assert_eq!(render_height(1.0, 100_000.0, 1000), MAX_RENDER_SIDE, "a hostile page size is capped");
+    }
+
+    #[test]
+    fn to_rgb_drops_the_alpha_byte() {
+        let bitmap = Bitmap { width: 2, height: 1, rgba: vec![1, 2, 3, 255, 4, 5, 6, 255] };
+        assert_eq!(bitmap.to_rgb(), [1, 2, 3, 4, 5, 6]);
     }
 
     #[test]

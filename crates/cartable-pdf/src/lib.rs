@@ -5,10 +5,12 @@
 //! Callers on any thread get plain data back (document facts, page text, RGB bitmaps);
 //! nothing borrowed from PDFium ever leaves the engine thread.
 
+pub mod baseline;
 mod decrypt;
 mod engine;
 mod error;
 mod locate;
+mod pool;
 
 pub use engine::{Bitmap, DocumentInfo, Engine, OutlineEntry, PageFacts, TextBox};
 pub use error::Error;

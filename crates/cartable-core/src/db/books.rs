@@ -131,7 +131,8 @@ pub(crate) fn exists(conn: &Connection, id: &BookId) -> Result<bool> {
     Ok(conn.query_row("SELECT 1 FROM books WHERE id = ?1", [id], |_| Ok(())).optional()?.is_some())
 }
 
-/// Books whose id starts with `query` (at least 4 hex digits), or else whose title starts with it.
+/// Books whose id starts with `query` (at least 4 hex digits), or else whose title is it,
+/// starts with it, or contains it, in that order of preference.
 pub(crate) fn find(conn: &Connection, query: &str) -> Result<Vec<(BookId, String)>> {
     let lower = query.to_lowercase();
     if lower.len() >= 4 && lower.bytes().all(|b| b.is_ascii_hexdigit()) {
@@ -151,7 +152,11 @@ pub(crate) fn find(conn: &Connection, query: &str) -> Result<Vec<(BookId, String
     if !exact.is_empty() {
         return Ok(exact);
     }
-    Ok(all.into_iter().filter(|(_, t)| fold(t).starts_with(&wanted)).collect())
+    let starting: Vec<_> = all.iter().filter(|(_, t)| fold(t).starts_with(&wanted)).cloned().collect();
+    if !starting.is_empty() {
+        return Ok(starting);
+    }
+    Ok(all.into_iter().filter(|(_, t)| fold(t).contains(&wanted)).collect())
 }
 
 /// Lower case without accents, for matching titles the way people type them.

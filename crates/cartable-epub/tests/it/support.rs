@@ -10,10 +10,8 @@ use zip::write::SimpleFileOptions;
 /// The shared corpus: `$CARTABLE_CORPUS`, else `../shared/corpus` next to the workspace.
 /// Panics when it is missing: a corpus test that silently skips protects nothing.
 pub fn corpus_dir() -> PathBuf {
-    let dir = std::env::var_os("CARTABLE_CORPUS").map_or_else(
-        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus"),
-        PathBuf::from,
-    );
+    let dir = std::env::var_os("CARTABLE_CORPUS")
+        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus"), PathBuf::from);
     assert!(
         dir.join("MANIFEST.tsv").is_file(),
         "the real-world corpus is missing: expected {}/MANIFEST.tsv (set CARTABLE_CORPUS to its folder)",
@@ -47,8 +45,7 @@ impl CorpusBook {
 
 /// Every `epub/*.epub` row of the manifest.
 pub fn corpus_epubs() -> Vec<CorpusBook> {
-    let manifest = std::fs::read_to_string(corpus_dir().join("MANIFEST.tsv"))
-        .expect("MANIFEST.tsv is readable");
+    let manifest = std::fs::read_to_string(corpus_dir().join("MANIFEST.tsv")).expect("MANIFEST.tsv is readable");
     let books: Vec<CorpusBook> = manifest
         .lines()
         .skip(1)
@@ -67,11 +64,7 @@ pub fn corpus_epubs() -> Vec<CorpusBook> {
             })
         })
         .collect();
-    assert!(
-        books.len() >= 20,
-        "MANIFEST.tsv lists only {} EPUBs; the corpus looks incomplete",
-        books.len()
-    );
+    assert!(books.len() >= 20, "MANIFEST.tsv lists only {} EPUBs; the corpus looks incomplete", books.len());
     books
 }
 
@@ -210,13 +203,8 @@ impl Fixture {
             ("OEBPS/images/cover.png".to_owned(), COVER.to_vec()),
             ("OEBPS/fonts/f.otf".to_owned(), b"OTTO fake font".to_vec()),
         ];
-        let mut fixture = Fixture {
-            entries: vec![(
-                "mimetype".to_owned(),
-                b"application/epub+zip".to_vec(),
-                Method::Stored,
-            )],
-        };
+        let mut fixture =
+            Fixture { entries: vec![("mimetype".to_owned(), b"application/epub+zip".to_vec(), Method::Stored)] };
         for (name, content) in entries {
             fixture.entries.push((name, content, Method::Deflated));
         }

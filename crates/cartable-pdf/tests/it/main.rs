@@ -101,14 +101,15 @@ fn decrypted_copy_opens_without_a_password_and_keeps_the_text() {
 }
 
 #[test]
-fn render_gives_packed_rgb_at_the_requested_width() {
+fn render_gives_opaque_rgba_at_the_requested_width() {
     let engine = engine();
     let path = corpus().join("pdf/sf-pdflatex-4-pages.pdf");
     let bmp = engine.render(&path, None, 0, 301).expect("render");
     assert_eq!(bmp.width, 301);
     assert_eq!(bmp.height, (301.0_f32 * 841.89 / 595.276).round() as u32, "A4 aspect ratio");
-    assert_eq!(bmp.rgb.len(), 301 * 3 * bmp.height as usize, "rows must be packed without padding");
-    assert!(bmp.rgb.iter().any(|&b| b < 128), "a text page must have dark pixels");
+    assert_eq!(bmp.rgba.len(), 301 * 4 * bmp.height as usize, "rows must be packed without padding");
+    assert!(bmp.rgba.chunks(4).all(|px| px[3] == 255), "pages are opaque");
+    assert!(bmp.to_rgb().iter().any(|&b| b < 128), "a text page must have dark pixels");
     assert!(matches!(engine.render(&path, None, 4, 100), Err(Error::PageOutOfRange { page: 4, count: 4 })));
 }
 

@@ -1,0 +1,358 @@
+//! `cartable-bench`: each hot path of Cartable against a baseline measured in the same run,
+//! printed as a ratio. Run in release: `cargo run --release -p cartable-bench -- all`.
+
+mod measure;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand};
+
+use cartable_core::{Library, Options, SystemClock};
+use measure::{Report, percentile};
+
+#[derive(Parser)]
+#[command(name = "cartable-bench", about = "Cartable's hot paths against same-run baselines")]
+struct Cli {
+    /// The shared corpus folder
+    #[arg(long, default_value = "../shared/corpus")]
+    corpus: PathBuf,
+    #[command(subcommand)]
+    command: Bench,
+}
+
+#[derive(Subcommand, Clone)]
+enum Bench {
+    /// Page → cached PNG bytes, vs raw PDFium render-to-bitmap and vs `mutool draw`
+    Render {
+        #[arg(long, default_value_t = 40)]
+        pages: usize,
+        #[arg(long, default_value_t = 1000)]
+        width: u32,
+    },
+    /// A cached page from SQLite vs the same bytes from a file
+    Cache,
+    /// Import + index + pre-render of the 1,158-page manual vs raw PDFium render of all its pages
+    Import {
+        #[arg(long, default_value_t = 1000)]
+        width: u32,
+    },
+    /// Our search path vs a bare FTS5 query, over the whole corpus
+    Search,
+    /// Encoding a rendered page: PNG (three levels), JPEG, WebP lossless; time and size
+    Formats {
+        #[arg(long, default_value_t = 1000)]
+        width: u32,
+    },
+    /// Every benchmark above
+    All,
+    /// (internal) the bare PDFium loop, run in a child process; prints nanoseconds
+    #[command(hide = true)]
+    RawRender { pdf: PathBuf, first: usize, count: usize, width: u32 },
+}
+
+const TEXTBOOK: &str = "pdf/fr-masterCollegeComplet.pdf";
+const MANUAL: &str = "pdf/octave.pdf";
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let corpus = cli.corpus.canonicalize().with_context(|| format!("the corpus at {}", cli.corpus.display()))?;
+    match cli.command {
+        Bench::RawRender { pdf, first, count, width } => {
+            let pages: Vec<usize> = (first..first + count).collect();
+            let took = cartable_pdf::baseline::render_pages(&cartable_pdf::locate()?, &pdf, &pages, width)?;
+            println!("{}", took.as_nanos());
+            Ok(())
+        }
+        Bench::All => {
+            for bench in [
+                Bench::Formats { width: 1000 },
+                Bench::Render { pages: 40, width: 1000 },
+                Bench::Cache,
+                Bench::Search,
+                Bench::Import { width: 1000 },
+            ] {
+                run(&corpus, bench)?;
+            }
+            Ok(())
+        }
+        other => run(&corpus, other),
+    }
+}
+
+fn run(corpus: &Path, bench: Bench) -> anyhow::Result<()> {
+    match bench {
+        Bench::Render { pages, width } => render(corpus, pages, width),
+        Bench::Cache => cache(corpus),
+        Bench::Import { width } => import(corpus, width),
+        Bench::Search => search(corpus),
+        Bench::Formats { width } => formats(corpus, width),
+        Bench::All | Bench::RawRender { .. } => Ok(()),
+    }
+}
+
+fn library(dir: &Path) -> anyhow::Result<Library> {
+    Ok(Library::open(dir, Options { clock: Arc::new(SystemClock), pdfium: None, seed: Vec::new() })?)
+}
+
+/// The bare PDFium loop, in a child process (PDFium has one owner per process).
+fn raw_render(pdf: &Path, first: usize, count: usize, width: u32) -> anyhow::Result<Duration> {
+    let exe = std::env::current_exe()?;
+    let out = Command::new(exe)
+        .args(["raw-render", &pdf.to_string_lossy(), &first.to_string(), &count.to_string(), &width.to_string()])
+        .output()?;
+    if !out.status.success() {
+        bail!("the raw PDFium loop failed: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    let nanos: u64 = String::from_utf8_lossy(&out.stdout).trim().parse()?;
+    Ok(Duration::from_nanos(nanos))
+}
+
+fn render(corpus: &Path, pages: usize, width: u32) -> anyhow::Result<()> {
+    let pdf = corpus.join(TEXTBOOK);
+    let dir = tempfile::tempdir()?;
+    let library = library(dir.path())?;
+    let id = library.import(&pdf, None)?.book.id;
+    let raw = raw_render(&pdf, 0, pages, width)?;
+    let start = Instant::now();
+    for page in 0..pages {
+        let image = library.page_image(&id, page, width)?;
+        assert!(!image.cached, "the first request renders");
+    }
+    let ours = start.elapsed();
+    let out = tempfile::tempdir()?;
+    let start = Instant::now();
+    let status = Command::new("mutool")
+        .args(["draw", "-q", "-w", &width.to_string(), "-o"])
+        .arg(out.path().join("p%d.png"))
+        .arg(&pdf)
+        .arg(format!("1-{pages}"))
+        .status()
+        .context("running mutool (apt install mupdf-tools)")?;
+    let mutool = start.elapsed();
+    if !status.success() {
+        bail!("mutool draw failed");
+    }
+    let mut report = Report::new(&format!("render: {pages} pages of {TEXTBOOK} at {width} px, uncached"));
+    report.time("raw PDFium render to bitmap (baseline)", raw, pages);
+    report.time("Cartable: page → PNG → SQLite cache", ours, pages);
+    report.time("mutool draw → PNG files", mutool, pages);
+    report.ratio("Cartable / raw PDFium", ours.as_secs_f64() / raw.as_secs_f64(), "≤ 1.15");
+    report.ratio("mutool / Cartable (speed-up)", mutool.as_secs_f64() / ours.as_secs_f64(), "≥ 3");
+    report.print();
+    Ok(())
+}
+
+fn cache(corpus: &Path) -> anyhow::Result<()> {
+    let pdf = corpus.join(TEXTBOOK);
+    let dir = tempfile::tempdir()?;
+    let library = library(dir.path())?;
+    let id = library.import(&pdf, None)?.book.id;
+    let pages = 30;
+    let files = tempfile::tempdir()?;
+    for page in 0..pages {
+        let image = library.page_image(&id, page, 1000)?;
+        std::fs::write(files.path().join(format!("{page}.png")), &image.bytes)?;
+    }
+    let rounds = 20;
+    let mut file_times = Vec::new();
+    let mut ours_times = Vec::new();
+    for _ in 0..rounds {
+        for page in 0..pages {
+            let start = Instant::now();
+            let bytes = std::fs::read(files.path().join(format!("{page}.png")))?;
+            file_times.push(start.elapsed());
+            std::hint::black_box(bytes);
+            let start = Instant::now();
+            let image = library.page_image(&id, page, 1000)?;
+            ours_times.push(start.elapsed());
+            assert!(image.cached);
+            std::hint::black_box(image);
+        }
+    }
+    let total = |v: &[Duration]| v.iter().sum::<Duration>();
+    let mut report = Report::new(&format!("cache read: {pages} cached pages × {rounds} rounds"));
+    report.time("std::fs::read of the same PNG (baseline)", total(&file_times), file_times.len());
+    report.time("Cartable: page_image from the SQLite cache", total(&ours_times), ours_times.len());
+    report.line(&format!(
+        "p95: file {:.3} ms, Cartable {:.3} ms",
+        percentile(&mut file_times, 95.0).as_secs_f64() * 1e3,
+        percentile(&mut ours_times, 95.0).as_secs_f64() * 1e3
+    ));
+    report.ratio(
+        "file / Cartable (speed)",
+        total(&file_times).as_secs_f64() / total(&ours_times).as_secs_f64(),
+        "≥ 1.0",
+    );
+    report.print();
+    Ok(())
+}
+
+fn import(corpus: &Path, width: u32) -> anyhow::Result<()> {
+    let pdf = corpus.join(MANUAL);
+    let dir = tempfile::tempdir()?;
+    let library = library(dir.path())?;
+    let start = Instant::now();
+    let id = library.import(&pdf, None)?.book.id;
+    let imported = start.elapsed();
+    let total = library.book(&id)?.summary.pages.unwrap_or_default();
+    library.prerender(&id, width, &AtomicBool::new(false), &mut |_| {})?;
+    let ours = start.elapsed();
+    let raw = raw_render(&pdf, 0, total, width)?;
+    let mut report = Report::new(&format!("import + index + pre-render of {MANUAL} ({total} pages) at {width} px"));
+    report.time("raw PDFium render of every page (baseline)", raw, total);
+    report.time("Cartable: import and index (text, FTS5)", imported, total);
+    report.time("Cartable: import + index + pre-render, total", ours, total);
+    report.ratio("Cartable / raw PDFium", ours.as_secs_f64() / raw.as_secs_f64(), "≤ 1.5");
+    report.print();
+    Ok(())
+}
+
+fn search(corpus: &Path) -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let library = library(dir.path())?;
+    let mut books = 0;
+    for sub in ["pdf", "epub"] {
+        for entry in std::fs::read_dir(corpus.join(sub))? {
+            if library.import(&entry?.path(), None).is_ok() {
+                books += 1;
+            }
+        }
+    }
+    let queries = [
+        "élève",
+        "ELEVE",
+        "fonction",
+        "matrice",
+        "\"qualité typographique\"",
+        "typograph*",
+        "le",
+        "the",
+        "graphique",
+        "triangle",
+        "Emma",
+        "baleine",
+        "probabilité",
+        "plot",
+        "vecteur",
+        "Paris",
+        "temps",
+        "whale",
+        "équation",
+        "LaTeX",
+    ];
+    let conn = rusqlite::Connection::open(dir.path().join("library.sqlite3"))?;
+    let mut bare = conn.prepare("SELECT rowid FROM texts_fts WHERE texts_fts MATCH ?1 ORDER BY rank LIMIT 20")?;
+    let rounds = 10;
+    let mut bare_times = Vec::new();
+    let mut ours_times = Vec::new();
+    for _ in 0..rounds {
+        for q in queries {
+            // The bare query gets the query already in FTS5 syntax, as ours builds it.
+            let fts = if q.starts_with('"') || q.ends_with('*') { q.to_owned() } else { format!("\"{q}\"") };
+            let start = Instant::now();
+            let rows: Vec<i64> = bare.query_map([&fts], |r| r.get(0))?.collect::<Result<_, _>>()?;
+            bare_times.push(start.elapsed());
+            std::hint::black_box(rows);
+            let start = Instant::now();
+            let hits = library.search(q, None, 20)?;
+            ours_times.push(start.elapsed());
+            std::hint::black_box(hits);
+        }
+    }
+    let total = |v: &[Duration]| v.iter().sum::<Duration>();
+    let mut report = Report::new(&format!("search: {} queries × {rounds} over {books} corpus books", queries.len()));
+    report.time("bare FTS5 MATCH … ORDER BY rank LIMIT 20 (baseline)", total(&bare_times), bare_times.len());
+    report.time("Cartable: search with snippets, titles, labels", total(&ours_times), ours_times.len());
+    report.line(&format!(
+        "p95: bare {:.2} ms, Cartable {:.2} ms (goal ≤ 20 ms)",
+        percentile(&mut bare_times, 95.0).as_secs_f64() * 1e3,
+        percentile(&mut ours_times, 95.0).as_secs_f64() * 1e3
+    ));
+    report.ratio("Cartable / bare FTS5", total(&ours_times).as_secs_f64() / total(&bare_times).as_secs_f64(), "≤ 1.5");
+    report.print();
+    Ok(())
+}
+
+fn formats(corpus: &Path, width: u32) -> anyhow::Result<()> {
+    let pdf = corpus.join(TEXTBOOK);
+    let engine = cartable_pdf::Engine::global()?;
+    let pages: Vec<usize> = (0..30).collect();
+    let mut bitmaps = Vec::new();
+    // A first pass opens the document and warms PDFium's caches, as the baseline's does.
+    for &p in &pages {
+        engine.render(&pdf, None, p, width)?;
+    }
+    let start = Instant::now();
+    for &p in &pages {
+        bitmaps.push(engine.render(&pdf, None, p, width)?);
+    }
+    let render = start.elapsed();
+    let raw = raw_render(&pdf, 0, pages.len(), width)?;
+    let mut report = Report::new(&format!("page formats: {} pages of {TEXTBOOK} at {width} px", pages.len()));
+    report.time("PDFium render through the engine (reference)", render, pages.len());
+    report.time("raw PDFium loop, same pages", raw, pages.len());
+    let raw_size: usize = bitmaps.iter().map(|b| b.rgba.len() / 4 * 3).sum();
+    let candidates: Vec<(&str, Encoder)> = vec![
+        ("PNG, fastest deflate (chosen)", Box::new(|b| Ok(cartable_core::encode_page(b)?))),
+        ("PNG, fast deflate", Box::new(|b| png_with(b, png::Compression::Fast))),
+        ("PNG, balanced deflate", Box::new(|b| png_with(b, png::Compression::Balanced))),
+        ("JPEG q85 (lossy)", Box::new(jpeg)),
+        ("WebP lossless", Box::new(webp)),
+    ];
+    for (name, encode) in candidates {
+        let start = Instant::now();
+        let mut size = 0;
+        for b in &bitmaps {
+            size += encode(b)?.len();
+        }
+        let took = start.elapsed();
+        report.line(&format!(
+            "{name:<32} {:>7.2} ms/page  {:>5.0}% of render time  {:>6.0} kB/page",
+            took.as_secs_f64() * 1e3 / pages.len() as f64,
+            100.0 * took.as_secs_f64() / render.as_secs_f64(),
+            size as f64 / 1024.0 / pages.len() as f64
+        ));
+    }
+    report.line(&format!(
+        "{:<32} {:>7} ms/page  {:>5}% of render time  {:>6.0} kB/page",
+        "raw RGB (no encoding)",
+        "0",
+        "0",
+        raw_size as f64 / 1024.0 / pages.len() as f64
+    ));
+    report.print();
+    Ok(())
+}
+
+/// One way of turning a rendered page into bytes.
+type Encoder = Box<dyn Fn(&cartable_pdf::Bitmap) -> anyhow::Result<Vec<u8>>>;
+
+fn png_with(b: &cartable_pdf::Bitmap, level: png::Compression) -> anyhow::Result<Vec<u8>> {
+    let mut out = Vec::new();
+    let mut encoder = png::Encoder::new(&mut out, b.width, b.height);
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder.set_compression(level);
+    let mut writer = encoder.write_header()?;
+    writer.write_image_data(&b.to_rgb())?;
+    writer.finish()?;
+    Ok(out)
+}
+
+fn jpeg(b: &cartable_pdf::Bitmap) -> anyhow::Result<Vec<u8>> {
+    let mut out = Vec::new();
+    let encoder = jpeg_encoder::Encoder::new(&mut out, 85);
+    encoder.encode(&b.to_rgb(), u16::try_from(b.width)?, u16::try_from(b.height)?, jpeg_encoder::ColorType::Rgb)?;
+    Ok(out)
+}
+
+fn webp(b: &cartable_pdf::Bitmap) -> anyhow::Result<Vec<u8>> {
+    let mut out = Vec::new();
+    image_webp::WebPEncoder::new(&mut out).encode(&b.to_rgb(), b.width, b.height, image_webp::ColorType::Rgb8)?;
+    Ok(out)
+}
