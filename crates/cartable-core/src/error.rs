@@ -38,6 +38,9 @@ pub enum Error {
     #[error("this book is an EPUB: its pages are laid out by the reader, not rendered as images")]
     NotRenderable,
 
+    #[error("this reading position is not valid ({0})")]
+    InvalidPosition(&'static str),
+
     #[error("the search is empty; type at least one word")]
     EmptyQuery,
 
@@ -75,6 +78,7 @@ impl Error {
             Error::InvalidWidth { .. } => "InvalidWidth",
             Error::NotRenderable => "NotRenderable",
             Error::EmptyQuery => "EmptyQuery",
+            Error::InvalidPosition(_) => "InvalidPosition",
             Error::DiskFull => "DiskFull",
             Error::Cancelled => "Cancelled",
             Error::Pdf(cartable_pdf::Error::LibraryMissing { .. } | cartable_pdf::Error::LibraryLoad { .. }) => {

@@ -15,14 +15,18 @@ mod render;
 mod search;
 mod store;
 pub mod text;
+mod textlayer;
 
 pub use clock::{Clock, Hlc, HlcSource, Millis, SystemClock};
 pub use error::{Error, ErrorView, Result};
 pub use id::BookId;
 pub use library::{CheckReport, ImportStatus, Imported, Library, Options, Progress, Seed};
-pub use model::{Book, BookSummary, Format, Identifier, Layout, PageLabel, PageSize, Section, Source, TocEntry};
+pub use model::{
+    Book, BookSummary, Format, Identifier, Layout, PageLabel, PageSize, Position, Section, Source, TocEntry,
+};
 pub use render::{DEFAULT_WIDTH, MAX_WIDTH, PAGE_MIME, PageImage, THUMBNAIL_WIDTH, encode as encode_page};
 pub use search::Hit;
+pub use textlayer::TextRun;
 
 /// Re-exported so that shells and benchmarks name the engine's types without depending on it.
 pub use cartable_pdf;

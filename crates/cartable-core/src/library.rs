@@ -10,10 +10,11 @@ use serde::Serialize;
 use cartable_pdf::Engine;
 
 use crate::clock::{Clock, HlcSource};
-use crate::db::{self, books, cache, entries, settings, texts};
-use crate::model::{Book, BookSummary, Format, Source};
+use crate::db::{self, books, cache, entries, positions, settings, texts};
+use crate::model::{Book, BookSummary, Format, Position, Source};
 use crate::render::{self, PAGE_MIME, PAGES_BUCKET, PageImage};
 use crate::search::{self, Hit};
+use crate::textlayer::{self, TextRun};
 use crate::{BookId, Error, Result, import, store};
 
 /// What the shell hands the library when opening it.
@@ -41,7 +42,12 @@ pub struct Library {
     pdfium: Option<PathBuf>,
     clock: Arc<dyn Clock>,
     hlc: HlcSource,
+    /// EPUBs recently read from, kept open: a chapter asks for many resources at once.
+    epubs: Mutex<Vec<(BookId, cartable_epub::Book)>>,
 }
+
+/// How many EPUB archives stay open.
+const OPEN_EPUBS: usize = 2;
 
 /// How an import went for one file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -98,6 +104,7 @@ impl Library {
             pdfium: options.pdfium,
             clock: options.clock,
             hlc: HlcSource::new(node, None),
+            epubs: Mutex::new(Vec::new()),
         };
         library.sweep()?;
         if created || library.with_db(|c| settings::get(c, "seeded"))?.is_none() {
@@ -388,19 +395,65 @@ impl Library {
 
     /// A file inside an EPUB, by its path in the archive, with its media type.
     pub fn resource(&self, id: &BookId, path: &str) -> Result<(Vec<u8>, String)> {
-        let book = self.book(id)?;
-        if book.summary.format != Format::Epub {
-            return Err(Error::BookNotFound(format!("{id}/{path}")));
-        }
-        let mut epub = cartable_epub::open(&self.root.join(&book.file_path))?;
+        let mut epubs = self.epubs.lock().unwrap_or_else(|p| p.into_inner());
+        let position = epubs.iter().position(|(open, _)| open == id);
+        let mut entry = match position {
+            Some(i) => epubs.remove(i),
+            None => {
+                let book = self.book(id)?;
+                if book.summary.format != Format::Epub {
+                    return Err(Error::BookNotFound(format!("{id}/{path}")));
+                }
+                (id.clone(), cartable_epub::open(&self.root.join(&book.file_path))?)
+            }
+        };
+        let epub = &mut entry.1;
         let mime = epub
             .manifest()
             .iter()
             .find(|r| r.href == path)
             .map(|r| r.media_type.clone())
             .unwrap_or_else(|| media_type_of(path).to_owned());
-        let bytes = epub.resource(path)?;
-        Ok((bytes, mime))
+        let bytes = epub.resource(path);
+        epubs.insert(0, entry);
+        epubs.truncate(OPEN_EPUBS);
+        Ok((bytes?, mime))
+    }
+
+    /// The text of a PDF page as runs to lay over its image.
+    pub fn text_layer(&self, id: &BookId, index: usize) -> Result<Vec<TextRun>> {
+        let book = self.book(id)?;
+        let path = self.pdf_path(&book)?;
+        let size = book
+            .page_sizes
+            .get(index)
+            .copied()
+            .ok_or(Error::PageOutOfRange { page: index + 1, count: book.page_sizes.len() })?;
+        let boxes = self.engine()?.text_boxes(&path, None, index)?;
+        Ok(textlayer::runs(&boxes, size.width, size.height))
+    }
+
+    /// Where the pupil was in this book, if they opened it before.
+    pub fn position(&self, id: &BookId) -> Result<Option<Position>> {
+        let saved = self.with_db(|c| positions::get(c, &id.book_key()))?;
+        Ok(saved.and_then(|(pos, _)| serde_json::from_str(&pos).ok()))
+    }
+
+    /// Saves where the pupil is; called continuously while reading.
+    pub fn save_position(&self, id: &BookId, position: &Position) -> Result<()> {
+        if !(0.0..=1.0).contains(&position.progress) {
+            return Err(Error::InvalidPosition("progress must be between 0 and 1"));
+        }
+        if position.loc.len() > 2048 || position.label.as_ref().is_some_and(|l| l.len() > 256) {
+            return Err(Error::InvalidPosition("the locator is too long"));
+        }
+        if !self.with_db(|c| books::exists(c, id))? {
+            return Err(Error::BookNotFound(id.to_string()));
+        }
+        let json = serde_json::to_string(position).map_err(|_| Error::InvalidPosition("not serialisable"))?;
+        let hlc = self.hlc.stamp(self.clock.as_ref());
+        let now = self.clock.now();
+        self.with_db(|c| positions::set(c, &id.book_key(), &json, position.progress, hlc, now))
     }
 
     // ----- search -----------------------------------------------------------------------
@@ -434,6 +487,7 @@ impl Library {
             Ok(path)
         })?;
         let Some(relative) = path else { return Err(Error::BookNotFound(id.to_string())) };
+        self.epubs.lock().unwrap_or_else(|p| p.into_inner()).retain(|(open, _)| open != id);
         if let Some(engine) = self.engine.get() {
             engine.close(&self.root.join(&relative));
         }

@@ -166,3 +166,15 @@ impl Book {
         &self.summary.id
     }
 }
+
+/// Where the pupil is in a book.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Position {
+    /// The reader's locator: `page:N` (0-based) for a PDF, an EPUB CFI for an EPUB.
+    pub loc: String,
+    /// How far through the book, from 0 to 1.
+    pub progress: f64,
+    /// The printed page label shown there, if any.
+    pub label: Option<String>,
+}

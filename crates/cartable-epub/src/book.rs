@@ -232,8 +232,17 @@ impl Book {
     }
 
     /// The searchable text of spine item `spine_index`, split into chunks at printed-page
-    /// breaks (page-list targets and `pagebreak` elements). Items without markup (an image in
-    /// the spine) give no chunk.
+    /// breaks: a chunk starts at each element a page-list target points to (labelled with the
+    /// target's label) and at each `epub:type="pagebreak"` / `role="doc-pagebreak"` element
+    /// (labelled with its `title`, else its text, which is not repeated in the chunk). A
+    /// page-list target naming the whole document labels its first chunk. The first chunk has
+    /// no label unless the document starts with a break; empty labelled chunks (blank pages)
+    /// are kept. Items without markup (an image in the spine) give no chunk.
+    ///
+    /// Text: `<head>`, scripts, styles and ruby annotations are dropped; block elements end
+    /// lines; runs of ASCII whitespace collapse to one space (no-break spaces are kept);
+    /// character references and the HTML 4 named entities are resolved, unknown entities kept
+    /// as written. SVG documents give the content of their `<text>` elements.
     ///
     /// Errors: [`Error::MalformedContent`] when the document is not well-formed XML (WebKit
     /// would show nothing), [`Error::EntityDeclaration`], and the errors of

@@ -31,6 +31,8 @@
 //! `xml` (checked XML reading), `entity` (HTML named entities), `path` (href resolution), `book`
 //! (the [`Book`] façade), `error`.
 
+#![warn(missing_docs)]
+
 mod archive;
 mod book;
 mod container;

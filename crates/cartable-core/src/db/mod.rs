@@ -8,6 +8,7 @@
 pub(crate) mod books;
 pub(crate) mod cache;
 pub(crate) mod entries;
+pub(crate) mod positions;
 pub(crate) mod settings;
 pub(crate) mod texts;
 
@@ -22,7 +23,8 @@ pub(crate) const LIBRARY_FILE: &str = "library.sqlite3";
 pub(crate) const CACHE_FILE: &str = "cache.sqlite3";
 
 /// Append-only: never edit a migration that has shipped; add a new one.
-const LIBRARY_MIGRATIONS: &[&str] = &[include_str!("migrations/library/0001_books.sql")];
+const LIBRARY_MIGRATIONS: &[&str] =
+    &[include_str!("migrations/library/0001_books.sql"), include_str!("migrations/library/0002_positions.sql")];
 const CACHE_MIGRATIONS: &[&str] = &[include_str!("migrations/cache/0001_pages.sql")];
 
 /// Opens (creating if needed) the library and cache databases in `dir` and migrates them.

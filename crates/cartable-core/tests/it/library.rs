@@ -125,3 +125,43 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+#[test]
+fn reading_positions_survive_reopening_the_library() {
+    let (dir, library) = library();
+    let id = library.import(&corpus("pdf/readium-daisy-miller.pdf"), None).expect("import").book.id;
+    assert_eq!(library.position(&id).expect("none yet"), None);
+    let here = cartable_core::Position { loc: "page:41".into(), progress: 0.52, label: Some("42".into()) };
+    library.save_position(&id, &here).expect("save");
+    drop(library);
+    let reopened = cartable_core::Library::open(
+        dir.path(),
+        cartable_core::Options {
+            clock: std::sync::Arc::new(cartable_core::SystemClock),
+            pdfium: None,
+            seed: Vec::new(),
+        },
+    )
+    .expect("reopen");
+    assert_eq!(reopened.position(&id).expect("saved"), Some(here), "the position is kept across restarts");
+    let bad = cartable_core::Position { loc: "page:1".into(), progress: 1.5, label: None };
+    assert_eq!(reopened.save_position(&id, &bad).expect_err("out of range").code(), "InvalidPosition");
+}
+
+#[test]
+fn the_text_layer_matches_the_page_text() {
+    let (_dir, library) = library();
+    let id = library.import(&corpus("pdf/sf-pdflatex-4-pages.pdf"), None).expect("import").book.id;
+    let runs = library.text_layer(&id, 0).expect("text layer");
+    assert!(runs.len() > 10, "a text page has many lines: {}", runs.len());
+    for run in &runs {
+        assert!((0.0..=1.0).contains(&run.left) && run.left < run.right && run.top < run.bottom, "{run:?}");
+        assert_eq!(run.edges.len(), run.text.chars().count(), "an edge per character");
+    }
+    let joined: String = runs.iter().map(|r| r.text.as_str()).collect::<Vec<_>>().join(" ");
+    let words: Vec<String> =
+        library.text(&id, 0).expect("text").split_whitespace().take(20).map(str::to_owned).collect();
+    for w in words {
+        assert!(joined.contains(&w), "the layer holds the page's words: {w}");
+    }
+}

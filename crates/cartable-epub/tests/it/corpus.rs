@@ -144,9 +144,17 @@ fn page_lists_give_labels_and_split_section_text() {
         "page 172 starts mid-paragraph, after its page break"
     );
 
-    let fxl = open_corpus("idpf-page-blanche-fxl-fr.epub");
+    let mut fxl = open_corpus("idpf-page-blanche-fxl-fr.epub");
     assert!(!fxl.page_list().is_empty(), "the fixed-layout comic has a page list");
     assert!(fxl.page_list().iter().all(|p| p.spine_index.is_some()), "every page of the comic is a spine document");
+    let first = fxl.page_list()[0].clone();
+    let section = first.spine_index.expect("checked above");
+    let chunks = fxl.section_text(section).expect("comic pages are well-formed");
+    assert_eq!(
+        chunks.first().and_then(|c| c.label.as_deref()),
+        Some(first.label.as_str()),
+        "a page target without fragment labels its whole document"
+    );
 }
 
 #[test]

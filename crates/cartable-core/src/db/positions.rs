@@ -1,0 +1,54 @@
+//! reading_positions: where the pupil is in each book.
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use crate::Result;
+use crate::clock::Hlc;
+
+/// The namespace of reading position ids (sync.md §4.1).
+const NS_POSITION: uuid::Uuid = uuid::Uuid::from_u128(0x6361_7274_6162_6c65_2d70_6f73_6974_696f);
+
+pub(crate) fn position_id(book_key: &str) -> uuid::Uuid {
+    uuid::Uuid::new_v5(&NS_POSITION, book_key.as_bytes())
+}
+
+/// The saved `pos` JSON of a book, if any.
+pub(crate) fn get(conn: &Connection, book_key: &str) -> Result<Option<(String, f64)>> {
+    let mut stmt = conn.prepare_cached("SELECT pos, furthest FROM reading_positions WHERE id = ?1")?;
+    Ok(stmt.query_row([position_id(book_key).as_bytes().as_slice()], |r| Ok((r.get(0)?, r.get(1)?))).optional()?)
+}
+
+/// Saves the position (last writer wins) and raises `furthest` if `progress` is beyond it.
+pub(crate) fn set(conn: &Connection, book_key: &str, pos: &str, progress: f64, hlc: Hlc, now: i64) -> Result<()> {
+    let stamp = hlc.to_bytes();
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO reading_positions (id, book_key, created_hlc, pos, pos_hlc, furthest, furthest_hlc, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?3, ?5, ?3, ?6)
+         ON CONFLICT (id) DO UPDATE SET
+             pos = excluded.pos,
+             pos_hlc = excluded.pos_hlc,
+             furthest_hlc = CASE WHEN excluded.furthest > furthest THEN excluded.furthest_hlc ELSE furthest_hlc END,
+             furthest = max(furthest, excluded.furthest),
+             updated_at = excluded.updated_at",
+    )?;
+    stmt.execute(params![position_id(book_key).as_bytes().as_slice(), book_key, stamp.as_slice(), pos, progress, now])?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_last_position_wins_and_furthest_only_grows() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let (conn, _) = crate::db::open(dir.path()).expect("open");
+        let key = "sha256:ab";
+        let stamp = |ms| Hlc { ms, counter: 0, node: 1 };
+        set(&conn, key, r#"{"loc":"p:40"}"#, 0.4, stamp(1), 1).expect("set");
+        set(&conn, key, r#"{"loc":"p:10"}"#, 0.1, stamp(2), 2).expect("set back");
+        let (pos, furthest) = get(&conn, key).expect("get").expect("saved");
+        assert_eq!(pos, r#"{"loc":"p:10"}"#, "going back is where the pupil is");
+        assert_eq!(furthest, 0.4, "furthest remembers how far they got");
+    }
+}
