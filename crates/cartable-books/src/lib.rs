@@ -10,6 +10,7 @@
 //! - [`textbook`]: the typesetter of the PDF textbook, from a line-based markup.
 //! - [`epub`]: checks an unzipped EPUB tree and packs it reproducibly.
 
+mod date;
 mod epub;
 mod error;
 mod pdf;
@@ -31,23 +32,14 @@ pub struct Bundled {
 pub const BUNDLED: &[Bundled] = &[
     Bundled {
         file_name: "mathematiques-6e.pdf",
-        bytes: include_bytes!(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../books/mathematiques-6e.pdf"
-        )),
+        bytes: include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../books/mathematiques-6e.pdf")),
     },
     Bundled {
         file_name: "sciences-cycle-de-l-eau.epub",
-        bytes: include_bytes!(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../books/sciences-cycle-de-l-eau.epub"
-        )),
+        bytes: include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../books/sciences-cycle-de-l-eau.epub")),
     },
     Bundled {
         file_name: "geometrie-cahier-fxl.epub",
-        bytes: include_bytes!(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../books/geometrie-cahier-fxl.epub"
-        )),
+        bytes: include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../books/geometrie-cahier-fxl.epub")),
     },
 ];

@@ -27,21 +27,9 @@ pub struct Recipe {
 
 /// Every bundled book, in the order of [`crate::BUNDLED`].
 pub const RECIPES: &[Recipe] = &[
-    Recipe {
-        file_name: "mathematiques-6e.pdf",
-        source: "mathematiques-6e",
-        format: Format::Textbook,
-    },
-    Recipe {
-        file_name: "sciences-cycle-de-l-eau.epub",
-        source: "sciences-cycle-de-l-eau",
-        format: Format::Epub,
-    },
-    Recipe {
-        file_name: "geometrie-cahier-fxl.epub",
-        source: "geometrie-cahier-fxl",
-        format: Format::Epub,
-    },
+    Recipe { file_name: "mathematiques-6e.pdf", source: "mathematiques-6e", format: Format::Textbook },
+    Recipe { file_name: "sciences-cycle-de-l-eau.epub", source: "sciences-cycle-de-l-eau", format: Format::Epub },
+    Recipe { file_name: "geometrie-cahier-fxl.epub", source: "geometrie-cahier-fxl", format: Format::Epub },
 ];
 
 impl Recipe {
@@ -57,7 +45,8 @@ impl Recipe {
 
 /// The `books/` folder of the workspace this crate was compiled in.
 pub fn books_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../books")
+    let crate_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    crate_dir.ancestors().nth(2).unwrap_or(crate_dir).join("books")
 }
 
 /// Builds every book and writes those that changed; returns the files written.
@@ -69,10 +58,7 @@ pub fn write_all(books: &Path) -> Result<Vec<PathBuf>, Error> {
         if fs::read(&path).ok().as_deref() == Some(bytes.as_slice()) {
             continue;
         }
-        fs::write(&path, &bytes).map_err(|source| Error::Write {
-            path: path.clone(),
-            source,
-        })?;
+        fs::write(&path, &bytes).map_err(|source| Error::Write { path: path.clone(), source })?;
         written.push(path);
     }
     Ok(written)
@@ -113,10 +99,9 @@ pub fn check(books: &Path) -> Result<Vec<Stale>, Error> {
         let path = books.join(recipe.file_name);
         let reason = match fs::read(&path) {
             Err(_) => Some(Reason::Missing),
-            Ok(committed) if committed != built => Some(Reason::Differs {
-                committed: committed.len(),
-                built: built.len(),
-            }),
+            Ok(committed) if committed != built => {
+                Some(Reason::Differs { committed: committed.len(), built: built.len() })
+            }
             Ok(_) => None,
         };
         if let Some(reason) = reason {

@@ -13,7 +13,7 @@ use clap::{Parser, Subcommand};
 use serde::Serialize;
 
 use cartable_core::{
-    BookId, DEFAULT_WIDTH, ErrorView, Format, ImportStatus, Library, Options, Seed, SystemClock, THUMBNAIL_WIDTH,
+    BookId, DEFAULT_WIDTH, Format, ImportLine, ImportStatus, Library, Options, Seed, SystemClock, THUMBNAIL_WIDTH,
 };
 
 use output::{Out, human_snippet};
@@ -133,25 +133,9 @@ fn main() -> ExitCode {
     }
 }
 
-/// The library folder: --home, else $CARTABLE_HOME, else the XDG data folder.
-fn home(flag: Option<PathBuf>) -> anyhow::Result<PathBuf> {
-    if let Some(dir) = flag {
-        return Ok(dir);
-    }
-    if let Some(dir) = std::env::var_os("CARTABLE_HOME").filter(|v| !v.is_empty()) {
-        return Ok(PathBuf::from(dir));
-    }
-    if let Some(data) = std::env::var_os("XDG_DATA_HOME").filter(|v| !v.is_empty()) {
-        return Ok(PathBuf::from(data).join("cartable"));
-    }
-    let user = std::env::var_os("HOME")
-        .filter(|v| !v.is_empty())
-        .ok_or_else(|| anyhow!("no library folder: give --home DIR or set CARTABLE_HOME (HOME is not set)"))?;
-    Ok(PathBuf::from(user).join(".local/share/cartable"))
-}
-
 fn open(home_flag: Option<PathBuf>) -> anyhow::Result<Library> {
-    let root = home(home_flag)?;
+    let root = cartable_core::home::from_env(home_flag)
+        .ok_or_else(|| anyhow!("no library folder: give --home DIR or set CARTABLE_HOME (HOME is not set)"))?;
     let seed = cartable_books::BUNDLED.iter().map(|b| Seed { name: b.file_name, bytes: b.bytes }).collect();
     let options = Options { clock: Arc::new(SystemClock), pdfium: None, seed };
     Library::open(&root, options).with_context(|| format!("opening the library in {}", root.display()))
@@ -180,19 +164,6 @@ fn run(cli: Cli, out: &mut Out, interrupted: &AtomicBool) -> anyhow::Result<Exit
     }
 }
 
-#[derive(Serialize)]
-struct ImportLine {
-    file: String,
-    status: &'static str,
-    book: Option<BookId>,
-    title: Option<String>,
-    format: Option<Format>,
-    pages: Option<usize>,
-    sections: Option<usize>,
-    code: Option<&'static str>,
-    error: Option<String>,
-}
-
 fn read_password() -> anyhow::Result<String> {
     let mut line = String::new();
     std::io::stdin().read_to_string(&mut line).context("reading the password from standard input")?;
@@ -215,56 +186,26 @@ fn import(
     let mut failed = false;
     for file in files {
         let shown = file.display().to_string();
-        let line = match library.import(file, password.as_deref()) {
-            Ok(done) => {
-                let status = match done.status {
-                    ImportStatus::Imported => "imported",
-                    ImportStatus::AlreadyInLibrary => "already-in-library",
+        let result = library.import(file, password.as_deref());
+        let line = ImportLine::new(shown.clone(), &result);
+        match &result {
+            Ok(done) if !json => {
+                let what = match done.book.pages {
+                    Some(n) => format!("{n} pages"),
+                    None => format!("{} sections", done.book.sections.unwrap_or_default()),
                 };
-                if !json {
-                    let what = match done.book.pages {
-                        Some(n) => format!("{n} pages"),
-                        None => format!("{} sections", done.book.sections.unwrap_or_default()),
-                    };
-                    let verb = if status == "imported" { "imported" } else { "already in library" };
-                    out.line(&format!(
-                        "{verb}: {shown} → {} ({}, {what}) [{}]",
-                        done.book.title,
-                        done.book.format.as_str(),
-                        done.book.id.short()
-                    ))?;
-                }
-                ImportLine {
-                    file: shown,
-                    status,
-                    book: Some(done.book.id),
-                    title: Some(done.book.title),
-                    format: Some(done.book.format),
-                    pages: done.book.pages,
-                    sections: done.book.sections,
-                    code: None,
-                    error: None,
-                }
+                let verb = if done.status == ImportStatus::Imported { "imported" } else { "already in library" };
+                let (title, format, id) = (&done.book.title, done.book.format.as_str(), done.book.id.short());
+                out.line(&format!("{verb}: {shown} → {title} ({format}, {what}) [{id}]"))?;
             }
+            Ok(_) => {}
             Err(e) => {
                 failed = true;
-                let view = ErrorView::from(&e);
                 if !json {
-                    eprintln!("error: {shown}: {}", view.message);
-                }
-                ImportLine {
-                    file: shown,
-                    status: "error",
-                    book: None,
-                    title: None,
-                    format: None,
-                    pages: None,
-                    sections: None,
-                    code: Some(view.code),
-                    error: Some(view.message),
+                    eprintln!("error: {shown}: {e}");
                 }
             }
-        };
+        }
         lines.push(line);
     }
     if json {

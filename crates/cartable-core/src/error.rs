@@ -136,6 +136,12 @@ pub struct ErrorView {
     pub message: String,
 }
 
+impl From<Error> for ErrorView {
+    fn from(e: Error) -> Self {
+        ErrorView::from(&e)
+    }
+}
+
 impl From<&Error> for ErrorView {
     fn from(e: &Error) -> Self {
         ErrorView { code: e.code(), message: e.to_string() }

@@ -16,6 +16,16 @@ impl BookId {
         BookId(hex)
     }
 
+    /// A full id as it crosses from a UI: 64 hex digits.
+    pub fn parse(text: &str) -> crate::Result<BookId> {
+        let lower = text.trim().to_ascii_lowercase();
+        if lower.len() == 64 && lower.bytes().all(|b| b.is_ascii_hexdigit()) {
+            Ok(BookId(lower))
+        } else {
+            Err(crate::Error::BookNotFound(text.to_owned()))
+        }
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }

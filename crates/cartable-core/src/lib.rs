@@ -7,11 +7,13 @@
 mod clock;
 mod db;
 mod error;
+pub mod home;
 mod id;
 mod import;
 mod library;
 mod model;
 mod render;
+mod sanitize;
 mod search;
 mod store;
 pub mod text;
@@ -20,11 +22,13 @@ mod textlayer;
 pub use clock::{Clock, Hlc, HlcSource, Millis, SystemClock};
 pub use error::{Error, ErrorView, Result};
 pub use id::BookId;
-pub use library::{CheckReport, ImportStatus, Imported, Library, Options, Progress, Seed};
+pub use library::{CheckReport, ImportLine, ImportStatus, Imported, Library, Options, Progress, Seed};
 pub use model::{
-    Book, BookSummary, Format, Identifier, Layout, PageLabel, PageSize, Position, Section, Source, TocEntry,
+    Book, BookSummary, Format, Identifier, Layout, Opened, PageLabel, PageSize, Position, Section, ShelfBook, Source,
+    TocEntry,
 };
 pub use render::{DEFAULT_WIDTH, MAX_WIDTH, PAGE_MIME, PageImage, THUMBNAIL_WIDTH, encode as encode_page};
+pub use sanitize::BOOK_CSP;
 pub use search::Hit;
 pub use textlayer::TextRun;
 

@@ -11,11 +11,11 @@ use cartable_pdf::Engine;
 
 use crate::clock::{Clock, HlcSource};
 use crate::db::{self, books, cache, entries, positions, settings, texts};
-use crate::model::{Book, BookSummary, Format, Position, Source};
+use crate::model::{Book, BookSummary, Format, Opened, Position, ShelfBook, Source};
 use crate::render::{self, PAGE_MIME, PAGES_BUCKET, PageImage};
 use crate::search::{self, Hit};
 use crate::textlayer::{self, TextRun};
-use crate::{BookId, Error, Result, import, store};
+use crate::{BookId, Error, Result, import, sanitize, store};
 
 /// What the shell hands the library when opening it.
 pub struct Options {
@@ -61,6 +61,54 @@ pub enum ImportStatus {
 pub struct Imported {
     pub status: ImportStatus,
     pub book: BookSummary,
+}
+
+/// One file's outcome, as `cartable import --json` and the app report it.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportLine {
+    pub file: String,
+    /// `imported`, `already-in-library` or `error`.
+    pub status: &'static str,
+    pub book: Option<BookId>,
+    pub title: Option<String>,
+    pub format: Option<Format>,
+    pub pages: Option<usize>,
+    pub sections: Option<usize>,
+    pub code: Option<&'static str>,
+    pub error: Option<String>,
+}
+
+impl ImportLine {
+    pub fn new(file: String, result: &Result<Imported>) -> ImportLine {
+        match result {
+            Ok(done) => ImportLine {
+                file,
+                status: match done.status {
+                    ImportStatus::Imported => "imported",
+                    ImportStatus::AlreadyInLibrary => "already-in-library",
+                },
+                book: Some(done.book.id.clone()),
+                title: Some(done.book.title.clone()),
+                format: Some(done.book.format),
+                pages: done.book.pages,
+                sections: done.book.sections,
+                code: None,
+                error: None,
+            },
+            Err(e) => ImportLine {
+                file,
+                status: "error",
+                book: None,
+                title: None,
+                format: None,
+                pages: None,
+                sections: None,
+                code: Some(e.code()),
+                error: Some(e.to_string()),
+            },
+        }
+    }
 }
 
 /// Where a pre-render stands.
@@ -255,6 +303,29 @@ impl Library {
         self.with_db(books::list)
     }
 
+    /// The shelf: every book with its reading progress and whether its file is here.
+    pub fn shelf(&self) -> Result<Vec<ShelfBook>> {
+        let books = self.with_db(books::list)?;
+        let progress = self.with_db(positions::all_progress)?;
+        let files: std::collections::HashMap<BookId, String> =
+            self.with_db(books::files)?.into_iter().map(|(id, path, _)| (id, path)).collect();
+        Ok(books
+            .into_iter()
+            .map(|summary| ShelfBook {
+                progress: progress.get(&summary.id.book_key()).copied(),
+                available: files.get(&summary.id).is_some_and(|p| self.root.join(p).is_file()),
+                summary,
+            })
+            .collect())
+    }
+
+    /// Opens a book for reading: marks it opened now and gives where the pupil was.
+    pub fn open_book(&self, id: &BookId) -> Result<Opened> {
+        let book = self.book(id)?;
+        self.mark_opened(id)?;
+        Ok(Opened { position: self.position(id)?, book })
+    }
+
     pub fn book(&self, id: &BookId) -> Result<Book> {
         self.with_db(|c| books::get(c, id))?.ok_or_else(|| Error::BookNotFound(id.to_string()))
     }
@@ -393,7 +464,8 @@ impl Library {
         }
     }
 
-    /// A file inside an EPUB, by its path in the archive, with its media type.
+    /// A file inside an EPUB, by its path in the archive, with its media type. Documents
+    /// ((X)HTML, SVG) come sanitised: no script, no network, a strict policy (see `sanitize`).
     pub fn resource(&self, id: &BookId, path: &str) -> Result<(Vec<u8>, String)> {
         let mut epubs = self.epubs.lock().unwrap_or_else(|p| p.into_inner());
         let position = epubs.iter().position(|(open, _)| open == id);
@@ -417,7 +489,10 @@ impl Library {
         let bytes = epub.resource(path);
         epubs.insert(0, entry);
         epubs.truncate(OPEN_EPUBS);
-        Ok((bytes?, mime))
+        drop(epubs);
+        let bytes = bytes?;
+        let bytes = if sanitize::is_document(&mime) { sanitize::document(&bytes) } else { bytes };
+        Ok((bytes, mime))
     }
 
     /// The text of a PDF page as runs to lay over its image.

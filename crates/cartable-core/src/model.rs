@@ -178,3 +178,23 @@ pub struct Position {
     /// The printed page label shown there, if any.
     pub label: Option<String>,
 }
+
+/// A book on the shelf: the list entry, with how far the pupil got and whether it can be read
+/// offline.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ShelfBook {
+    #[serde(flatten)]
+    pub summary: BookSummary,
+    pub progress: Option<f64>,
+    /// The book's file is in the library: it opens with no connection.
+    pub available: bool,
+}
+
+/// A book opened for reading, with where the pupil was.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Opened {
+    pub book: Book,
+    pub position: Option<Position>,
+}

@@ -20,10 +20,7 @@ pub(crate) struct Broken {
 }
 
 fn broken<T>(file: &str, message: impl Into<String>) -> Result<T, Broken> {
-    Err(Broken {
-        file: file.to_owned(),
-        message: message.into(),
-    })
+    Err(Broken { file: file.to_owned(), message: message.into() })
 }
 
 /// What the packer needs to know about a valid package.
@@ -61,15 +58,11 @@ pub(crate) fn check(files: &Files) -> Result<Package, Broken> {
     let docs = documents(files, &opf)?;
     check_documents(&opf, &docs)?;
     check_links(&opf, &docs)?;
-    Ok(Package {
-        modified: opf.modified,
-    })
+    Ok(Package { modified: opf.modified })
 }
 
 fn text<'a>(files: &'a Files, path: &str) -> Result<&'a str, Broken> {
-    let bytes = files
-        .get(path)
-        .ok_or_else(|| Broken { file: path.to_owned(), message: "missing".to_owned() })?;
+    let bytes = files.get(path).ok_or_else(|| Broken { file: path.to_owned(), message: "missing".to_owned() })?;
     std::str::from_utf8(bytes).or_else(|_| broken(path, "not UTF-8"))
 }
 
@@ -139,14 +132,10 @@ fn package(files: &Files, path: &str) -> Result<Opf, Broken> {
             .map(|e| e.text.trim().to_owned())
     };
     let modified = meta("dcterms:modified").unwrap_or_default();
-    if !crate::textbook::is_utc_timestamp(&modified) {
+    if !crate::date::is_utc_timestamp(&modified) {
         return broken(path, "dcterms:modified must be set, as 2026-11-27T08:00:00Z");
     }
-    let items = elements
-        .iter()
-        .filter(|e| e.name == "item")
-        .map(|e| item(path, e))
-        .collect::<Result<Vec<_>, _>>()?;
+    let items = elements.iter().filter(|e| e.name == "item").map(|e| item(path, e)).collect::<Result<Vec<_>, _>>()?;
     let spine = elements
         .iter()
         .filter(|e| e.name == "itemref")
@@ -169,7 +158,8 @@ fn item(opf: &str, e: &Element) -> Result<Item, Broken> {
     if href.contains(['%', ' ', '#', '?']) {
         return broken(opf, format!("keep hrefs plain: {href}"));
     }
-    let path = resolve(opf, href).ok_or_else(|| Broken { file: opf.to_owned(), message: format!("{href} leaves the container") })?;
+    let path = resolve(opf, href)
+        .ok_or_else(|| Broken { file: opf.to_owned(), message: format!("{href} leaves the container") })?;
     Ok(Item {
         id: id.to_owned(),
         path,
@@ -208,7 +198,10 @@ fn check_manifest(files: &Files, opf: &Opf) -> Result<(), Broken> {
             return broken(&opf.path, format!("item {} points at {}, which does not exist", item.id, item.path));
         }
         if media_type(&item.path) != Some(item.media_type.as_str()) {
-            return broken(&opf.path, format!("item {} has media-type {}, not the one of its extension", item.id, item.media_type));
+            return broken(
+                &opf.path,
+                format!("item {} has media-type {}, not the one of its extension", item.id, item.media_type),
+            );
         }
     }
     for path in files.keys() {
@@ -220,7 +213,10 @@ fn check_manifest(files: &Files, opf: &Opf) -> Result<(), Broken> {
     for (property, what) in [("nav", "navigation document"), ("cover-image", "cover image")] {
         let count = opf.items.iter().filter(|i| i.properties.iter().any(|p| p == property)).count();
         if count != 1 {
-            return broken(&opf.path, format!("exactly one item must be the {what} (properties=\"{property}\"), found {count}"));
+            return broken(
+                &opf.path,
+                format!("exactly one item must be the {what} (properties=\"{property}\"), found {count}"),
+            );
         }
     }
     Ok(())
@@ -267,12 +263,21 @@ fn check_documents(opf: &Opf, docs: &Docs) -> Result<(), Broken> {
         if item.media_type == "application/xhtml+xml" {
             let inline_svg = elements.iter().any(|e| e.name == "svg");
             if inline_svg != has("svg") {
-                return broken(&opf.path, format!("item {}: the svg property must be set exactly when the document holds inline SVG", item.id));
+                return broken(
+                    &opf.path,
+                    format!(
+                        "item {}: the svg property must be set exactly when the document holds inline SVG",
+                        item.id
+                    ),
+                );
             }
             let in_spine = opf.spine.contains(&item.id);
             let viewport = elements.iter().any(|e| e.name == "meta" && e.attr("name") == Some("viewport"));
             if opf.fixed_layout && in_spine && !viewport {
-                return broken(&item.path, "a fixed-layout page needs <meta name=\"viewport\" content=\"width=…, height=…\"/>");
+                return broken(
+                    &item.path,
+                    "a fixed-layout page needs <meta name=\"viewport\" content=\"width=…, height=…\"/>",
+                );
             }
         }
         if has("nav") {
@@ -315,7 +320,8 @@ fn check_link(opf: &Opf, docs: &Docs, from: &str, element: &str, href: &str) -> 
     let target = if file.is_empty() {
         from.to_owned()
     } else {
-        resolve(from, file).ok_or_else(|| Broken { file: from.to_owned(), message: format!("{href} leaves the container") })?
+        resolve(from, file)
+            .ok_or_else(|| Broken { file: from.to_owned(), message: format!("{href} leaves the container") })?
     };
     let Some(item) = opf.items.iter().find(|i| i.path == target) else {
         return broken(from, format!("{href} is not a resource of the manifest"));
@@ -324,9 +330,7 @@ fn check_link(opf: &Opf, docs: &Docs, from: &str, element: &str, href: &str) -> 
         return broken(from, format!("the link {href} reaches a document outside the spine"));
     }
     if !fragment.is_empty() {
-        let found = docs
-            .get(&target)
-            .is_some_and(|elements| elements.iter().any(|e| e.attr("id") == Some(fragment)));
+        let found = docs.get(&target).is_some_and(|elements| elements.iter().any(|e| e.attr("id") == Some(fragment)));
         if !found {
             return broken(from, format!("{href}: no element has the id {fragment}"));
         }
@@ -349,7 +353,11 @@ mod tests {
         let mut files = Files::new();
         files.insert("META-INF/container.xml".into(), br#"<container><rootfiles><rootfile full-path="EPUB/p.opf" media-type="application/oebps-package+xml"/></rootfiles></container>"#.to_vec());
         files.insert("EPUB/p.opf".into(), br#"<package version="3.0" unique-identifier="uid"><metadata><dc:identifier id="uid">urn:uuid:1</dc:identifier><dc:title>T</dc:title><dc:language>fr</dc:language><meta property="dcterms:modified">2026-11-27T08:00:00Z</meta></metadata><manifest><item id="nav" href="nav.xhtml" media-type="application/xhtml+xml" properties="nav"/><item id="c" href="c.svg" media-type="image/svg+xml" properties="cover-image"/><item id="t" href="t.xhtml" media-type="application/xhtml+xml"/></manifest><spine><itemref idref="t"/></spine></package>"#.to_vec());
-        files.insert("EPUB/nav.xhtml".into(), br#"<html><body><nav epub:type="toc"><ol><li><a href="t.xhtml#a">A</a></li></ol></nav></body></html>"#.to_vec());
+        files.insert(
+            "EPUB/nav.xhtml".into(),
+            br#"<html><body><nav epub:type="toc"><ol><li><a href="t.xhtml#a">A</a></li></ol></nav></body></html>"#
+                .to_vec(),
+        );
         files.insert("EPUB/c.svg".into(), br#"<svg/>"#.to_vec());
         files.insert("EPUB/t.xhtml".into(), br#"<html><body><h1 id="a">A</h1></body></html>"#.to_vec());
         files

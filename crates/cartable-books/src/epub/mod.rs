@@ -25,14 +25,8 @@ const LEVEL: i64 = 9;
 /// Builds the EPUB whose unzipped sources are in `dir`.
 pub(crate) fn build(dir: &Path) -> Result<Vec<u8>, Error> {
     let files = read_tree(dir)?;
-    let package = lint::check(&files).map_err(|b| Error::Epub {
-        path: dir.join(&b.file),
-        message: b.message,
-    })?;
-    pack(&files, &package.modified).map_err(|source| Error::Zip {
-        path: dir.to_owned(),
-        source,
-    })
+    let package = lint::check(&files).map_err(|b| Error::Epub { path: dir.join(&b.file), message: b.message })?;
+    pack(&files, &package.modified).map_err(|source| Error::Zip { path: dir.to_owned(), source })
 }
 
 /// Every file under `dir`, by path with `/` separators.
@@ -40,20 +34,14 @@ fn read_tree(dir: &Path) -> Result<Files, Error> {
     let mut files = Files::new();
     let mut pending = vec![dir.to_owned()];
     while let Some(folder) = pending.pop() {
-        let read_error = |source| Error::Read {
-            path: folder.clone(),
-            source,
-        };
+        let read_error = |source| Error::Read { path: folder.clone(), source };
         for entry in fs::read_dir(&folder).map_err(read_error)? {
             let path = entry.map_err(read_error)?.path();
             if path.is_dir() {
                 pending.push(path);
                 continue;
             }
-            let bytes = fs::read(&path).map_err(|source| Error::Read {
-                path: path.clone(),
-                source,
-            })?;
+            let bytes = fs::read(&path).map_err(|source| Error::Read { path: path.clone(), source })?;
             let relative = path
                 .strip_prefix(dir)
                 .unwrap_or(&path)
@@ -83,13 +71,9 @@ fn timestamp(modified: &str) -> DateTime {
 }
 
 fn pack(files: &Files, modified: &str) -> zip::result::ZipResult<Vec<u8>> {
-    let base = SimpleFileOptions::default()
-        .last_modified_time(timestamp(modified))
-        .unix_permissions(0o644);
+    let base = SimpleFileOptions::default().last_modified_time(timestamp(modified)).unix_permissions(0o644);
     let stored = base.compression_method(CompressionMethod::Stored);
-    let deflated = base
-        .compression_method(CompressionMethod::Deflated)
-        .compression_level(Some(LEVEL));
+    let deflated = base.compression_method(CompressionMethod::Deflated).compression_level(Some(LEVEL));
     let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
     zip.start_file("mimetype", stored)?;
     zip.write_all(MIMETYPE)?;

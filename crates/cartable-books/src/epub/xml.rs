@@ -16,16 +16,12 @@ pub(crate) struct Element {
 impl Element {
     /// The value of an attribute.
     pub(crate) fn attr(&self, name: &str) -> Option<&str> {
-        self.attrs
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
+        self.attrs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
     }
 
     /// Whether a space-separated attribute (`properties`, `epub:type`) holds `word`.
     pub(crate) fn has_word(&self, attr: &str, word: &str) -> bool {
-        self.attr(attr)
-            .is_some_and(|v| v.split_whitespace().any(|w| w == word))
+        self.attr(attr).is_some_and(|v| v.split_whitespace().any(|w| w == word))
     }
 }
 
@@ -108,11 +104,7 @@ fn element(start: &BytesStart<'_>) -> Result<Element, String> {
         }
         attrs.push((key, value));
     }
-    Ok(Element {
-        name,
-        attrs,
-        text: String::new(),
-    })
+    Ok(Element { name, attrs, text: String::new() })
 }
 
 #[cfg(test)]

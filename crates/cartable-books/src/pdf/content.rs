@@ -10,7 +10,6 @@ use super::object::{escape_literal, real};
 pub(crate) struct Rgb(pub(crate) f64, pub(crate) f64, pub(crate) f64);
 
 impl Rgb {
-    pub(crate) const BLACK: Rgb = Rgb(0.0, 0.0, 0.0);
     pub(crate) const WHITE: Rgb = Rgb(1.0, 1.0, 1.0);
 
     /// The colour mixed with white: `amount` 0 gives white, 1 the colour itself.
@@ -195,18 +194,9 @@ impl Content {
     /// fill colour. Characters outside WinAnsi are printed as `?`: callers check
     /// their text with [`font::unprintable`] first.
     pub(crate) fn text(&mut self, face: Face, size: f64, x: f64, y: f64, text: &str) {
-        let head = format!(
-            "BT /{} {} Tf 1 0 0 1 {} {} Tm (",
-            face.resource(),
-            real(size),
-            real(x),
-            real(y)
-        );
+        let head = format!("BT /{} {} Tf 1 0 0 1 {} {} Tm (", face.resource(), real(size), real(x), real(y));
         self.bytes.extend_from_slice(head.as_bytes());
-        let encoded: Vec<u8> = text
-            .chars()
-            .map(|c| font::encode(c).unwrap_or(b'?'))
-            .collect();
+        let encoded: Vec<u8> = text.chars().map(|c| font::encode(c).unwrap_or(b'?')).collect();
         escape_literal(&encoded, &mut self.bytes);
         self.bytes.extend_from_slice(b") Tj ET\n");
     }
@@ -249,10 +239,7 @@ mod tests {
         let mut content = Content::new();
         content.text(Face::Bold, 12.0, 10.0, 20.5, "Élève (1)");
         let written = String::from_utf8_lossy(content.bytes()).into_owned();
-        assert_eq!(
-            written,
-            "BT /F2 12 Tf 1 0 0 1 10 20.5 Tm (\\311l\\350ve \\(1\\)) Tj ET\n"
-        );
+        assert_eq!(written, "BT /F2 12 Tf 1 0 0 1 10 20.5 Tm (\\311l\\350ve \\(1\\)) Tj ET\n");
     }
 
     #[test]

@@ -84,12 +84,7 @@ pub(crate) fn write(doc: &Document) -> Result<Vec<u8>, Unwritten> {
         file.set(*r, dict);
     }
     let kids: Vec<Object> = page_refs.iter().map(|r| Object::Ref(*r)).collect();
-    file.set(
-        pages_root,
-        Dict::typed("Pages")
-            .with("Kids", kids)
-            .with("Count", page_refs.len()),
-    );
+    file.set(pages_root, Dict::typed("Pages").with("Kids", kids).with("Count", page_refs.len()));
     let outlines = write_outline(&mut file, &doc.outline, &page_refs);
     file.set(
         catalog,
@@ -99,10 +94,7 @@ pub(crate) fn write(doc: &Document) -> Result<Vec<u8>, Unwritten> {
             .with("PageMode", Object::name("UseOutlines"))
             .with("PageLabels", page_labels(&doc.labels))
             .with("Lang", Object::text(&doc.lang))
-            .with(
-                "ViewerPreferences",
-                Dict::new().with("DisplayDocTitle", true),
-            ),
+            .with("ViewerPreferences", Dict::new().with("DisplayDocTitle", true)),
     );
     let info = file.add(info_dict(&doc.info));
     file.finish(catalog, info)
@@ -112,10 +104,7 @@ pub(crate) fn write(doc: &Document) -> Result<Vec<u8>, Unwritten> {
 fn resources(file: &mut File) -> Dict {
     let mut fonts = Dict::new();
     for face in Face::ALL {
-        let widths: Vec<Object> = font::widths(face)
-            .into_iter()
-            .map(|w| Object::Int(i64::from(w)))
-            .collect();
+        let widths: Vec<Object> = font::widths(face).into_iter().map(|w| Object::Int(i64::from(w))).collect();
         let font = file.add(
             Dict::typed("Font")
                 .with("Subtype", Object::name("Type1"))
@@ -127,40 +116,19 @@ fn resources(file: &mut File) -> Dict {
         );
         fonts.set(face.resource(), font);
     }
-    Dict::new().with("Font", fonts).with(
-        "ProcSet",
-        vec![Object::name("PDF"), Object::name("Text")],
-    )
+    Dict::new().with("Font", fonts).with("ProcSet", vec![Object::name("PDF"), Object::name("Text")])
 }
 
-fn page_dict(
-    file: &mut File,
-    doc: &Document,
-    page: &Page,
-    parent: Ref,
-    resources: Ref,
-    page_refs: &[Ref],
-) -> Dict {
+fn page_dict(file: &mut File, doc: &Document, page: &Page, parent: Ref, resources: Ref, page_refs: &[Ref]) -> Dict {
     let contents = file.add_stream(Dict::new(), page.content.bytes());
     let mut dict = Dict::typed("Page")
         .with("Parent", parent)
-        .with(
-            "MediaBox",
-            vec![
-                Object::Int(0),
-                Object::Int(0),
-                Object::Real(doc.width),
-                Object::Real(doc.height),
-            ],
-        )
+        .with("MediaBox", vec![Object::Int(0), Object::Int(0), Object::Real(doc.width), Object::Real(doc.height)])
         .with("Resources", resources)
         .with("Contents", contents);
     if !page.links.is_empty() {
-        let annots: Vec<Object> = page
-            .links
-            .iter()
-            .map(|link| Object::Ref(file.add(link_dict(link, page_refs))))
-            .collect();
+        let annots: Vec<Object> =
+            page.links.iter().map(|link| Object::Ref(file.add(link_dict(link, page_refs)))).collect();
         dict.set("Annots", annots);
     }
     dict
@@ -171,25 +139,14 @@ fn link_dict(link: &Link, page_refs: &[Ref]) -> Dict {
     Dict::typed("Annot")
         .with("Subtype", Object::name("Link"))
         .with("Rect", rect)
-        .with(
-            "Border",
-            vec![Object::Int(0), Object::Int(0), Object::Int(0)],
-        )
+        .with("Border", vec![Object::Int(0), Object::Int(0), Object::Int(0)])
         .with("Dest", destination(link.target, page_refs))
 }
 
 /// `[page /XYZ 0 top null]`: open the page scrolled to `top`, keeping the zoom.
 fn destination(target: Target, page_refs: &[Ref]) -> Object {
-    let page = page_refs
-        .get(target.page)
-        .map_or(Object::Null, |r| Object::Ref(*r));
-    Object::Array(vec![
-        page,
-        Object::name("XYZ"),
-        Object::Int(0),
-        Object::Real(target.top),
-        Object::Null,
-    ])
+    let page = page_refs.get(target.page).map_or(Object::Null, |r| Object::Ref(*r));
+    Object::Array(vec![page, Object::name("XYZ"), Object::Int(0), Object::Real(target.top), Object::Null])
 }
 
 /// Writes the outline tree and returns the reference of its root.
@@ -238,10 +195,7 @@ fn write_outline_level(
 
 /// The number of entries shown when every level is open.
 fn visible_count(items: &[OutlineItem]) -> usize {
-    items
-        .iter()
-        .map(|item| 1 + visible_count(&item.children))
-        .sum()
+    items.iter().map(|item| 1 + visible_count(&item.children)).sum()
 }
 
 fn page_labels(ranges: &[LabelRange]) -> Dict {
@@ -252,12 +206,7 @@ fn page_labels(ranges: &[LabelRange]) -> Dict {
             Numbering::Decimal => "D",
         };
         nums.push(Object::from(range.first_page));
-        nums.push(
-            Dict::new()
-                .with("S", Object::name(style))
-                .with("St", range.start)
-                .into(),
-        );
+        nums.push(Dict::new().with("S", Object::name(style)).with("St", range.start).into());
     }
     Dict::new().with("Nums", nums)
 }
@@ -322,19 +271,12 @@ mod tests {
     }
 
     fn item(title: &str, children: Vec<OutlineItem>) -> OutlineItem {
-        OutlineItem {
-            title: title.to_owned(),
-            target: Target { page: 0, top: 0.0 },
-            children,
-        }
+        OutlineItem { title: title.to_owned(), target: Target { page: 0, top: 0.0 }, children }
     }
 
     #[test]
     fn outline_count_includes_open_descendants() {
-        let tree = vec![
-            item("1", vec![item("1.1", vec![]), item("1.2", vec![])]),
-            item("2", vec![]),
-        ];
+        let tree = vec![item("1", vec![item("1.1", vec![]), item("1.2", vec![])]), item("2", vec![])];
         assert_eq!(visible_count(&tree), 4, "two chapters and two sections");
     }
 
@@ -352,16 +294,9 @@ mod tests {
                 creator: "c".to_owned(),
                 date: "D:20260101000000Z".to_owned(),
             },
-            pages: vec![Page {
-                content: Content::new(),
-                links: Vec::new(),
-            }],
+            pages: vec![Page { content: Content::new(), links: Vec::new() }],
             outline: vec![item("Un", vec![])],
-            labels: vec![LabelRange {
-                first_page: 0,
-                style: Numbering::LowerRoman,
-                start: 1,
-            }],
+            labels: vec![LabelRange { first_page: 0, style: Numbering::LowerRoman, start: 1 }],
         };
         let bytes = write(&doc).expect("every object is written");
         let text = String::from_utf8_lossy(&bytes);

@@ -102,10 +102,7 @@ fn write_object(number: u32, body: &Body, out: &mut Vec<u8>) {
     match body {
         Body::Object(object) => object.write(out),
         Body::Stream(dict, data) => {
-            let dict = dict
-                .clone()
-                .with("Filter", Object::name("FlateDecode"))
-                .with("Length", data.len());
+            let dict = dict.clone().with("Filter", Object::name("FlateDecode")).with("Length", data.len());
             Object::from(dict).write(out);
             out.extend_from_slice(b"\nstream\n");
             out.extend_from_slice(data);
@@ -118,9 +115,7 @@ fn write_object(number: u32, body: &Body, out: &mut Vec<u8>) {
 /// Compresses with zlib at a fixed level.
 fn deflate(data: &[u8]) -> Vec<u8> {
     let mut encoder = ZlibEncoder::new(Vec::new(), Compression::new(LEVEL));
-    encoder
-        .write_all(data)
-        .expect("writing into a Vec cannot fail");
+    encoder.write_all(data).expect("writing into a Vec cannot fail");
     encoder.finish().expect("writing into a Vec cannot fail")
 }
 
@@ -128,9 +123,7 @@ fn deflate(data: &[u8]) -> Vec<u8> {
 fn fnv128(data: &[u8]) -> [u8; 16] {
     const OFFSET: u128 = 0x6c62_272e_07bb_0142_62b8_2175_6295_c58d;
     const PRIME: u128 = 0x0000_0000_0100_0000_0000_0000_0000_013b;
-    let hash = data.iter().fold(OFFSET, |hash, &byte| {
-        (hash ^ u128::from(byte)).wrapping_mul(PRIME)
-    });
+    let hash = data.iter().fold(OFFSET, |hash, &byte| (hash ^ u128::from(byte)).wrapping_mul(PRIME));
     hash.to_be_bytes()
 }
 
@@ -145,20 +138,20 @@ mod tests {
         let root = file.reserve();
         file.set(root, Dict::typed("Catalog"));
         let bytes = file.finish(root, info).expect("every object is written");
-        let text = String::from_utf8_lossy(&bytes);
-        let xref = text.find("xref\n").expect("an xref table");
-        let entries: Vec<&str> = text[xref..].lines().skip(3).take(2).collect();
-        for (i, entry) in entries.iter().enumerate() {
-            assert_eq!(entry.len(), 19, "an xref entry is 20 bytes with its CR LF");
-            let offset: usize = entry[..10].parse().expect("a decimal offset");
-            let expected = format!("{} 0 obj", i + 1);
+        let head = b"xref\n0 3\n";
+        let xref =
+            bytes.windows(head.len()).position(|w| w == head).expect("an xref table of three entries") + head.len();
+        for number in 1..=2 {
+            let entry = &bytes[xref + 20 * number..xref + 20 * (number + 1)];
+            assert!(entry.ends_with(b" n\r\n"), "an in-use entry is 20 bytes ending in CR LF");
+            let offset: usize = String::from_utf8_lossy(&entry[..10]).parse().expect("a decimal offset");
+            let expected = format!("{number} 0 obj");
             assert!(
-                text[offset..].starts_with(&expected),
-                "offset of object {} must point at its header",
-                i + 1
+                bytes[offset..].starts_with(expected.as_bytes()),
+                "offset of object {number} must point at its header"
             );
         }
-        assert!(text.contains("/ID [<"), "the trailer carries an /ID");
+        assert!(String::from_utf8_lossy(&bytes).contains("/ID [<"), "the trailer carries an /ID");
     }
 
     #[test]
@@ -172,9 +165,6 @@ mod tests {
     #[test]
     fn the_hash_is_the_reference_fnv1a_128() {
         // FNV-1a 128 of the empty input is its offset basis.
-        assert_eq!(
-            fnv128(b""),
-            0x6c62_272e_07bb_0142_62b8_2175_6295_c58d_u128.to_be_bytes()
-        );
+        assert_eq!(fnv128(b""), 0x6c62_272e_07bb_0142_62b8_2175_6295_c58d_u128.to_be_bytes());
     }
 }

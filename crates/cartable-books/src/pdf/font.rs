@@ -80,10 +80,7 @@ pub(crate) fn encode(c: char) -> Option<u8> {
         0x20..=0x7E => u8::try_from(u32::from(c)).ok(),
         0xA0 => Some(b' '),
         0xA1..=0xFF => u8::try_from(u32::from(c)).ok(),
-        _ => WIN_ANSI_HIGH
-            .iter()
-            .find(|(_, ch)| *ch == c)
-            .map(|(code, _)| *code),
+        _ => WIN_ANSI_HIGH.iter().find(|(_, ch)| *ch == c).map(|(code, _)| *code),
     }
 }
 
@@ -91,10 +88,7 @@ pub(crate) fn encode(c: char) -> Option<u8> {
 pub(crate) fn decode(code: u8) -> Option<char> {
     match code {
         0x20..=0x7E | 0xA0..=0xFF => Some(char::from(code)),
-        _ => WIN_ANSI_HIGH
-            .iter()
-            .find(|(c, _)| *c == code)
-            .map(|(_, ch)| *ch),
+        _ => WIN_ANSI_HIGH.iter().find(|(c, _)| *c == code).map(|(_, ch)| *ch),
     }
 }
 
@@ -233,24 +227,16 @@ const LETTERS: [(char, u16, u16); 9] = [
 pub(crate) fn advance(face: Face, c: char) -> u16 {
     let c = base_letter(c).unwrap_or(c);
     let bold = face == Face::Bold;
-    if let Some(index) = u32::from(c)
-        .checked_sub(32)
-        .and_then(|i| usize::try_from(i).ok())
-        .filter(|i| *i < REGULAR_ASCII.len())
+    if let Some(index) =
+        u32::from(c).checked_sub(32).and_then(|i| usize::try_from(i).ok()).filter(|i| *i < REGULAR_ASCII.len())
     {
-        return if bold {
-            BOLD_ASCII[index]
-        } else {
-            REGULAR_ASCII[index]
-        };
+        return if bold { BOLD_ASCII[index] } else { REGULAR_ASCII[index] };
     }
     SYMBOLS
         .iter()
         .chain(LETTERS.iter())
         .find(|(ch, _, _)| *ch == c)
-        .map_or(1000, |(_, regular, bold_width)| {
-            if bold { *bold_width } else { *regular }
-        })
+        .map_or(1000, |(_, regular, bold_width)| if bold { *bold_width } else { *regular })
 }
 
 /// The width of a string set in `face` at `size` points.
@@ -261,9 +247,7 @@ pub(crate) fn text_width(face: Face, size: f64, text: &str) -> f64 {
 
 /// The `/Widths` entries from [`FIRST_CODE`] to [`LAST_CODE`]; undefined codes are 0.
 pub(crate) fn widths(face: Face) -> Vec<u16> {
-    (FIRST_CODE..=LAST_CODE)
-        .map(|code| decode(code).map_or(0, |c| advance(face, c)))
-        .collect()
+    (FIRST_CODE..=LAST_CODE).map(|code| decode(code).map_or(0, |c| advance(face, c))).collect()
 }
 
 /// The first character of `text` that the standard fonts cannot print.

@@ -3,9 +3,7 @@
 use super::figure::Figure;
 use super::flow::{self, Mark, Unit};
 use super::markup::{Block, Frame};
-use super::style::{
-    self, ASCENT, BODY_SIZE, INK, LEADING, MUTED, PAGE_HEIGHT, PAGE_WIDTH, PARAGRAPH_GAP, TOP,
-};
+use super::style::{self, ASCENT, BODY_SIZE, INK, LEADING, MUTED, PAGE_HEIGHT, PAGE_WIDTH, PARAGRAPH_GAP, TOP};
 use super::text::{self, Line, Span};
 use crate::pdf::content::{Content, Rgb};
 use crate::pdf::font::{self, Face};
@@ -28,11 +26,7 @@ pub(crate) struct Composer {
 impl Composer {
     /// A composer before the first chapter; front matter uses the book colour.
     pub(crate) fn new() -> Composer {
-        Composer {
-            chapter: 0,
-            exercise: 0,
-            accent: style::BOOK_BLUE,
-        }
+        Composer { chapter: 0, exercise: 0, accent: style::BOOK_BLUE }
     }
 
     /// Units for `blocks` set in a column starting at `x`, `width` wide.
@@ -57,11 +51,9 @@ impl Composer {
                 }
             }
             Block::Steps(items) => {
-                let indent = items
-                    .iter()
-                    .map(|(label, _)| font::text_width(Face::Bold, BODY_SIZE, label))
-                    .fold(0.0, f64::max)
-                    + 6.0;
+                let indent =
+                    items.iter().map(|(label, _)| font::text_width(Face::Bold, BODY_SIZE, label)).fold(0.0, f64::max)
+                        + 6.0;
                 for (i, (label, item)) in items.iter().enumerate() {
                     let gap = if i == 0 { PARAGRAPH_GAP } else { 2.0 };
                     let marker = Marker { text: label.clone(), face: Face::Bold, colour: INK, width: indent };
@@ -93,7 +85,9 @@ impl Composer {
             c.rect(0.0, band_bottom, PAGE_WIDTH, OPENER_BAND);
             c.fill();
             c.fill_color(accent.tint(0.75));
-            for (cx, cy, r) in [(PAGE_WIDTH - 70.0, band_bottom + 120.0, 46.0), (PAGE_WIDTH - 140.0, band_bottom + 40.0, 22.0)] {
+            for (cx, cy, r) in
+                [(PAGE_WIDTH - 70.0, band_bottom + 120.0, 46.0), (PAGE_WIDTH - 140.0, band_bottom + 40.0, 22.0)]
+            {
                 c.circle(cx, cy, r);
                 c.fill();
             }
@@ -187,10 +181,18 @@ impl Composer {
             }
             c.stroke();
         });
-        Ok(Unit::new(height, 10.0, paint))
+        // A little air below the grid, which has no descenders to space it.
+        Ok(Unit::new(height + 6.0, 10.0, paint))
     }
 
-    fn framed(&mut self, frame: Frame, title: Option<&str>, body: &[Block], x: f64, width: f64) -> Result<Unit, String> {
+    fn framed(
+        &mut self,
+        frame: Frame,
+        title: Option<&str>,
+        body: &[Block],
+        x: f64,
+        width: f64,
+    ) -> Result<Unit, String> {
         let heading = match (frame, title) {
             (Frame::Retenir, None) => "À retenir".to_owned(),
             (Frame::Retenir, Some(t)) => format!("À retenir : {t}"),
@@ -253,8 +255,7 @@ fn frame_background(c: &mut Content, frame: Frame, accent: Rgb, (x, y, w, h): (f
 }
 
 fn wrap(spans: &[Span], width: f64) -> Result<Vec<Line>, String> {
-    text::wrap(spans, BODY_SIZE, width - 2.0)
-        .map_err(|e| format!("the word « {} » is wider than its column", e.0))
+    text::wrap(spans, BODY_SIZE, width - 2.0).map_err(|e| format!("the word « {} » is wider than its column", e.0))
 }
 
 /// A bullet or a label in the margin of an item.
@@ -282,9 +283,6 @@ fn lines(out: &mut Vec<Unit>, set: Vec<Line>, x: f64, gap: f64, marker: Option<M
             text::draw(c, &line, x + indent, baseline, BODY_SIZE, INK);
         });
         let keep = (i == 0 && count > 1) || (count > 2 && i + 2 == count);
-        out.push(Unit {
-            keep_with_next: keep,
-            ..Unit::new(LEADING, if i == 0 { gap } else { 0.0 }, paint)
-        });
+        out.push(Unit { keep_with_next: keep, ..Unit::new(LEADING, if i == 0 { gap } else { 0.0 }, paint) });
     }
 }

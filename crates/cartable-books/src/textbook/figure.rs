@@ -36,35 +36,14 @@ pub(crate) struct Figure {
 
 #[derive(Clone, Debug, PartialEq)]
 enum Kind {
-    NumberLine {
-        start: f64,
-        end: f64,
-        step: f64,
-        labels: f64,
-        points: Vec<(String, f64)>,
-    },
+    NumberLine { start: f64, end: f64, step: f64, labels: f64, points: Vec<(String, f64)> },
     Discs(Vec<(u32, u32)>),
     Strips(Vec<(u32, u32)>),
-    Rectangle {
-        length: f64,
-        width: f64,
-        unit: String,
-        grid: bool,
-    },
-    Polygon {
-        vertices: Vec<Vertex>,
-        sides: Vec<String>,
-        angles: Vec<String>,
-        right: Vec<String>,
-    },
+    Rectangle { length: f64, width: f64, unit: String, grid: bool },
+    Polygon { vertices: Vec<Vertex>, sides: Vec<String>, angles: Vec<String>, right: Vec<String> },
     Angles(Vec<f64>),
     Lines(Vec<Pair>),
-    Bars {
-        values: Vec<(String, f64)>,
-        max: f64,
-        step: f64,
-        axis: String,
-    },
+    Bars { values: Vec<(String, f64)>, max: f64, step: f64, axis: String },
     Protractor(f64),
 }
 
@@ -91,15 +70,11 @@ impl Args {
         let mut pairs = Vec::new();
         let mut rest = text.trim_start();
         while !rest.is_empty() {
-            let eq = rest
-                .find('=')
-                .ok_or_else(|| format!("expected key=value, found « {rest} »"))?;
+            let eq = rest.find('=').ok_or_else(|| format!("expected key=value, found « {rest} »"))?;
             let key = rest[..eq].trim().to_owned();
             let after = &rest[eq + 1..];
             let (value, tail) = if let Some(quoted) = after.strip_prefix('"') {
-                let close = quoted
-                    .find('"')
-                    .ok_or_else(|| format!("the value of {key} has no closing quote"))?;
+                let close = quoted.find('"').ok_or_else(|| format!("the value of {key} has no closing quote"))?;
                 (&quoted[..close], &quoted[close + 1..])
             } else {
                 let end = after.find(char::is_whitespace).unwrap_or(after.len());
@@ -128,11 +103,7 @@ impl Args {
 
     /// Refuses keys the figure does not know, so that a typo is not silently ignored.
     fn only(&self, allowed: &[&str]) -> Result<(), String> {
-        match self
-            .0
-            .iter()
-            .find(|(k, _)| k != "legende" && !allowed.contains(&k.as_str()))
-        {
+        match self.0.iter().find(|(k, _)| k != "legende" && !allowed.contains(&k.as_str())) {
             Some((key, _)) => Err(format!("unknown argument {key} (expected {})", allowed.join(", "))),
             None => Ok(()),
         }
@@ -140,10 +111,7 @@ impl Args {
 }
 
 fn number(text: &str) -> Result<f64, String> {
-    text.trim()
-        .replace(',', ".")
-        .parse::<f64>()
-        .map_err(|_| format!("« {text} » is not a number"))
+    text.trim().replace(',', ".").parse::<f64>().map_err(|_| format!("« {text} » is not a number"))
 }
 
 fn list(text: &str) -> impl Iterator<Item = &str> {
@@ -153,9 +121,7 @@ fn list(text: &str) -> impl Iterator<Item = &str> {
 fn fractions(text: &str) -> Result<Vec<(u32, u32)>, String> {
     list(text)
         .map(|item| {
-            let (num, den) = item
-                .split_once('/')
-                .ok_or_else(|| format!("« {item} » is not a fraction a/b"))?;
+            let (num, den) = item.split_once('/').ok_or_else(|| format!("« {item} » is not a fraction a/b"))?;
             let num: u32 = num.trim().parse().map_err(|_| format!("bad numerator in {item}"))?;
             let den: u32 = den.trim().parse().map_err(|_| format!("bad denominator in {item}"))?;
             if den == 0 || den > 24 || num > den {
@@ -204,10 +170,7 @@ impl Figure {
             }
             other => return Err(format!("unknown figure « {other} »")),
         };
-        Ok(Figure {
-            kind,
-            caption: args.get("legende").map(str::to_owned),
-        })
+        Ok(Figure { kind, caption: args.get("legende").map(str::to_owned) })
     }
 
     /// The caption, if any.
@@ -290,9 +253,7 @@ fn number_line(args: &Args) -> Result<Kind, String> {
     }
     let points = list(args.get("points").unwrap_or(""))
         .map(|item| {
-            let (name, value) = item
-                .split_once(':')
-                .ok_or_else(|| format!("« {item} » is not NAME:value"))?;
+            let (name, value) = item.split_once(':').ok_or_else(|| format!("« {item} » is not NAME:value"))?;
             Ok((name.trim().to_owned(), number(value)?))
         })
         .collect::<Result<Vec<_>, String>>()?;
@@ -356,9 +317,7 @@ fn bars(args: &Args) -> Result<Kind, String> {
     args.only(&["valeurs", "max", "pas", "axe"])?;
     let values = list(args.required("valeurs")?)
         .map(|item| {
-            let (name, value) = item
-                .split_once(':')
-                .ok_or_else(|| format!("« {item} » is not LABEL:value"))?;
+            let (name, value) = item.split_once(':').ok_or_else(|| format!("« {item} » is not LABEL:value"))?;
             Ok((name.trim().to_owned(), number(value)?))
         })
         .collect::<Result<Vec<_>, String>>()?;
@@ -499,7 +458,9 @@ fn draw_rectangle(c: &mut Content, area: &Area, (length, width): (f64, f64), uni
     label(c, Face::Regular, x0 + w / 2.0, y0 - 26.0, &format!("{}\u{A0}{unit}", french(length)));
     dimension(c, (x0 + w + 12.0, y0), (x0 + w + 12.0, y0 + h));
     c.text(Face::Regular, LABEL, x0 + w + 20.0, y0 + h / 2.0 - 3.0, &format!("{}\u{A0}{unit}", french(width)));
-    for (cx, cy, dx, dy) in [(x0, y0, 1.0, 1.0), (x0 + w, y0, -1.0, 1.0), (x0, y0 + h, 1.0, -1.0), (x0 + w, y0 + h, -1.0, -1.0)] {
+    for (cx, cy, dx, dy) in
+        [(x0, y0, 1.0, 1.0), (x0 + w, y0, -1.0, 1.0), (x0, y0 + h, 1.0, -1.0), (x0 + w, y0 + h, -1.0, -1.0)]
+    {
         right_angle(c, (cx, cy), (dx, 0.0), (0.0, dy), 7.0);
     }
 }
@@ -528,9 +489,7 @@ fn polygon_frame(vertices: &[Vertex], room: f64) -> (f64, f64, f64, f64) {
     let max_x = vertices.iter().map(|v| v.x).fold(f64::NEG_INFINITY, f64::max);
     let min_y = vertices.iter().map(|v| v.y).fold(f64::INFINITY, f64::min);
     let max_y = vertices.iter().map(|v| v.y).fold(f64::NEG_INFINITY, f64::max);
-    let s = ((room - 120.0) / (max_x - min_x).max(1e-9))
-        .min(140.0 / (max_y - min_y).max(1e-9))
-        .min(34.0);
+    let s = ((room - 120.0) / (max_x - min_x).max(1e-9)).min(140.0 / (max_y - min_y).max(1e-9)).min(34.0);
     (s, min_x, (max_y - min_y) * s, min_y)
 }
 
@@ -539,14 +498,26 @@ fn unit(v: (f64, f64)) -> (f64, f64) {
     (v.0 / len, v.1 / len)
 }
 
-fn draw_polygon(c: &mut Content, area: &Area, vertices: &[Vertex], sides: &[String], angles: &[String], right: &[String]) {
+fn draw_polygon(
+    c: &mut Content,
+    area: &Area,
+    vertices: &[Vertex],
+    sides: &[String],
+    angles: &[String],
+    right: &[String],
+) {
     let (s, min_x, h, min_y) = polygon_frame(vertices, area.width);
     let max_x = vertices.iter().map(|v| v.x).fold(f64::NEG_INFINITY, f64::max);
     let x0 = area.centre_x() - (max_x - min_x) * s / 2.0;
     let y0 = area.top - 20.0 - h;
     let pts: Vec<(f64, f64)> = vertices.iter().map(|v| (x0 + (v.x - min_x) * s, y0 + (v.y - min_y) * s)).collect();
     let n = pts.len();
-    let area2: f64 = (0..n).map(|i| { let (a, b) = (pts[i], pts[(i + 1) % n]); a.0 * b.1 - b.0 * a.1 }).sum();
+    let area2: f64 = (0..n)
+        .map(|i| {
+            let (a, b) = (pts[i], pts[(i + 1) % n]);
+            a.0 * b.1 - b.0 * a.1
+        })
+        .sum();
     let outward = if area2 > 0.0 { 1.0 } else { -1.0 };
     c.fill_color(area.accent.tint(0.12));
     c.stroke_color(area.accent);
@@ -640,7 +611,13 @@ fn draw_angles(c: &mut Content, area: &Area, list: &[f64]) {
         }
         let mid = t / 2.0;
         c.fill_color(INK);
-        label(c, Face::Regular, vertex.0 + 32.0 * mid.cos() + 4.0, vertex.1 + 32.0 * mid.sin() - 3.0, &format!("{}°", french(degrees)));
+        label(
+            c,
+            Face::Regular,
+            vertex.0 + 32.0 * mid.cos() + 4.0,
+            vertex.1 + 32.0 * mid.sin() - 3.0,
+            &format!("{}°", french(degrees)),
+        );
         label(c, Face::Oblique, cx, area.bottom() + 8.0, angle_name(degrees));
     }
 }
@@ -752,7 +729,13 @@ fn draw_protractor(c: &mut Content, area: &Area, measure: f64) {
     c.fill_color(INK);
     c.circle(cx, cy, 2.0);
     c.fill();
-    label(c, Face::Bold, cx + 46.0 * (t / 2.0).cos(), cy + 46.0 * (t / 2.0).sin() - 3.0, &format!("{}°", french(measure)));
+    label(
+        c,
+        Face::Bold,
+        cx + 46.0 * (t / 2.0).cos(),
+        cy + 46.0 * (t / 2.0).sin() - 3.0,
+        &format!("{}°", french(measure)),
+    );
 }
 
 #[cfg(test)]
@@ -761,8 +744,10 @@ mod tests {
 
     #[test]
     fn figures_parse_with_french_numbers_and_captions() {
-        let figure = Figure::parse(r#"droite-graduee debut=0 fin=2 pas=0,1 etiquettes=0,5 points="A:0,7;B:1,3" legende="Deux points""#)
-            .expect("a valid number line");
+        let figure = Figure::parse(
+            r#"droite-graduee debut=0 fin=2 pas=0,1 etiquettes=0,5 points="A:0,7;B:1,3" legende="Deux points""#,
+        )
+        .expect("a valid number line");
         assert_eq!(figure.caption(), Some("Deux points"));
         match figure.kind {
             Kind::NumberLine { step, points, .. } => {

@@ -23,13 +23,7 @@ pub(crate) struct Unit {
 impl Unit {
     /// A unit with no mark that may end a page.
     pub(crate) fn new(height: f64, space_before: f64, paint: Paint) -> Unit {
-        Unit {
-            height,
-            space_before,
-            keep_with_next: false,
-            mark: None,
-            paint,
-        }
+        Unit { height, space_before, keep_with_next: false, mark: None, paint }
     }
 }
 
@@ -37,8 +31,13 @@ impl Unit {
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) enum Mark {
     /// Starts a new page, which shows the chapter opener instead of a running head.
-    Chapter { number: usize, title: String },
-    Section { title: String },
+    Chapter {
+        number: usize,
+        title: String,
+    },
+    Section {
+        title: String,
+    },
 }
 
 /// A page filled by the flow.
@@ -82,10 +81,7 @@ struct Cursor {
 impl Cursor {
     fn new_page(&mut self) {
         let chapter = self.laid.pages.last().and_then(|p| p.chapter.clone());
-        self.laid.pages.push(FlowPage {
-            chapter,
-            ..FlowPage::default()
-        });
+        self.laid.pages.push(FlowPage { chapter, ..FlowPage::default() });
         self.y = self.top;
         self.empty = true;
     }
@@ -94,18 +90,11 @@ impl Cursor {
 /// Stacks units between `top` and `bottom`, starting a page whenever the next
 /// unit (with those it keeps with) does not fit.
 pub(crate) fn paginate(units: &[Unit], top: f64, bottom: f64) -> Result<Laid, TooTall> {
-    let mut cursor = Cursor {
-        laid: Laid::default(),
-        y: top,
-        empty: true,
-        top,
-    };
+    let mut cursor = Cursor { laid: Laid::default(), y: top, empty: true, top };
     cursor.new_page();
     for (i, unit) in units.iter().enumerate() {
         if unit.height > top - bottom {
-            return Err(TooTall {
-                height: unit.height,
-            });
+            return Err(TooTall { height: unit.height });
         }
         if let Some(Mark::Chapter { number, title }) = &unit.mark {
             if !cursor.empty {
@@ -134,11 +123,7 @@ fn place(cursor: &mut Cursor, unit: &Unit) {
         (unit.paint)(&mut page.content, top);
     }
     if let Some(mark) = &unit.mark {
-        cursor.laid.placed.push(Placed {
-            mark: mark.clone(),
-            page: page_index,
-            top,
-        });
+        cursor.laid.placed.push(Placed { mark: mark.clone(), page: page_index, top });
     }
     cursor.y = top - unit.height;
     cursor.empty = false;
@@ -164,11 +149,7 @@ fn kept_height(units: &[Unit], room: f64) -> f64 {
 
 /// The height of units stacked without page breaks.
 pub(crate) fn stack_height(units: &[Unit]) -> f64 {
-    units
-        .iter()
-        .enumerate()
-        .map(|(i, u)| if i == 0 { u.height } else { u.space_before + u.height })
-        .sum()
+    units.iter().enumerate().map(|(i, u)| if i == 0 { u.height } else { u.space_before + u.height }).sum()
 }
 
 /// Paints units stacked from `top`, as [`stack_height`] measures them.
@@ -188,10 +169,7 @@ mod tests {
     use super::*;
 
     fn unit(height: f64, keep: bool) -> Unit {
-        Unit {
-            keep_with_next: keep,
-            ..Unit::new(height, 10.0, Box::new(|_, _| {}))
-        }
+        Unit { keep_with_next: keep, ..Unit::new(height, 10.0, Box::new(|_, _| {})) }
     }
 
     #[test]

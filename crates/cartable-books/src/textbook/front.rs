@@ -12,8 +12,7 @@ use crate::pdf::font::{self, Face};
 
 /// The number of front pages, printed i to iv.
 pub(crate) const PAGES: usize = 4;
-/// Front pages in the order they are printed.
-pub(crate) const CREDITS: usize = 1;
+/// Front pages in the order they are printed, after the cover.
 pub(crate) const CONTENTS: usize = 2;
 pub(crate) const FOREWORD: usize = 3;
 
@@ -141,12 +140,7 @@ struct Entry {
 /// The table of contents, with a link on every line. `placed` are the headings
 /// of the body, whose page indexes start after the front matter.
 pub(crate) fn contents(placed: &[Placed], label: impl Fn(usize) -> String) -> Result<(Content, Vec<Link>), String> {
-    let mut entries = vec![Entry {
-        chapter: None,
-        title: "Avant-propos".to_owned(),
-        page: FOREWORD,
-        top: PAGE_HEIGHT,
-    }];
+    let mut entries = vec![Entry { chapter: None, title: "Avant-propos".to_owned(), page: FOREWORD, top: PAGE_HEIGHT }];
     for p in placed {
         let (chapter, title) = match &p.mark {
             Mark::Chapter { number, title } => (Some(*number), title.clone()),

@@ -63,10 +63,7 @@ pub(crate) struct MarkupError {
 }
 
 fn error<T>(line: usize, message: impl Into<String>) -> Result<T, MarkupError> {
-    Err(MarkupError {
-        line,
-        message: message.into(),
-    })
+    Err(MarkupError { line, message: message.into() })
 }
 
 /// Source lines with their numbers, comments removed.
@@ -89,12 +86,8 @@ impl<'a> Lines<'a> {
 
 /// Parses a whole source file.
 pub(crate) fn parse(source: &str) -> Result<Vec<Block>, MarkupError> {
-    let lines = source
-        .lines()
-        .enumerate()
-        .map(|(i, l)| (i + 1, l.trim_end()))
-        .filter(|(_, l)| !l.starts_with('%'))
-        .collect();
+    let lines =
+        source.lines().enumerate().map(|(i, l)| (i + 1, l.trim_end())).filter(|(_, l)| !l.starts_with('%')).collect();
     let mut lines = Lines { lines, pos: 0 };
     blocks(&mut lines, None)
 }
@@ -133,17 +126,11 @@ fn block(lines: &mut Lines<'_>, n: usize, line: &str, framed: bool) -> Result<Bl
         }
         lines.pos += 1;
         let title = heading_text(n, title)?;
-        return Ok(if line.starts_with("## ") {
-            Block::Section(title)
-        } else {
-            Block::Chapter(title)
-        });
+        return Ok(if line.starts_with("## ") { Block::Section(title) } else { Block::Chapter(title) });
     }
     if let Some(rest) = line.strip_prefix("@figure") {
         lines.pos += 1;
-        return Figure::parse(rest)
-            .map(Block::Figure)
-            .or_else(|message| error(n, message));
+        return Figure::parse(rest).map(Block::Figure).or_else(|message| error(n, message));
     }
     if line.starts_with('|') {
         return table(lines);
@@ -261,8 +248,7 @@ fn table(lines: &mut Lines<'_>) -> Result<Block, MarkupError> {
 
 /// Units that stay on the line of their number.
 const UNITS: [&str; 20] = [
-    "mm", "cm", "dm", "m", "dam", "hm", "km", "cm²", "m²", "km²", "g", "kg", "L", "cL", "mL", "h", "min",
-    "s", "€", "%",
+    "mm", "cm", "dm", "m", "dam", "hm", "km", "cm²", "m²", "km²", "g", "kg", "L", "cL", "mL", "h", "min", "s", "€", "%",
 ];
 
 /// Turns into no-break spaces the spaces that French typography keeps with a
@@ -274,21 +260,15 @@ pub(crate) fn french_spaces(text: &str) -> String {
         let prev = i.checked_sub(1).and_then(|p| chars.get(p)).copied().unwrap_or(' ');
         let next = chars.get(i + 1).copied().unwrap_or(' ');
         let after = chars.get(i + 2).copied().unwrap_or(' ');
-        let word: String = chars[i + 1..]
-            .iter()
-            .take_while(|c| c.is_alphabetic() || matches!(c, '²' | '€' | '%'))
-            .collect();
+        let word: String =
+            chars[i + 1..].iter().take_while(|c| c.is_alphabetic() || matches!(c, '²' | '€' | '%')).collect();
         matches!(next, ':' | ';' | '!' | '?' | '»' | '=' | '+' | '×' | '÷' | '<' | '>')
             || (next == '-' && after == ' ')
             || prev == '«'
             || (prev.is_ascii_digit() && next.is_ascii_digit())
             || (prev.is_ascii_digit() && UNITS.contains(&word.as_str()))
     };
-    chars
-        .iter()
-        .enumerate()
-        .map(|(i, &c)| if c == ' ' && glue(i) { '\u{A0}' } else { c })
-        .collect()
+    chars.iter().enumerate().map(|(i, &c)| if c == ' ' && glue(i) { '\u{A0}' } else { c }).collect()
 }
 
 /// Parses inline markup: `*bold*`, `_italic_`, `{a/b}`, `~`, `\x`.
@@ -363,7 +343,7 @@ mod tests {
     #[test]
     fn french_spacing_glues_punctuation_and_digit_groups() {
         let cases = [
-            ("« Oui » : 12 500 !", "«\u{A0}Oui\u{A0}»\u{A0}:\u{A0}12\u{A0}500\u{A0}!"),
+            ("« Oui » : 12 500 !", "«\u{A0}Oui\u{A0}»\u{A0}: 12\u{A0}500\u{A0}!"),
             ("3 cm et 2 chats", "3\u{A0}cm et 2 chats"),
             ("7 + 2 = 9", "7\u{A0}+ 2\u{A0}= 9"),
             ("à 1 h ?", "à 1\u{A0}h\u{A0}?"),

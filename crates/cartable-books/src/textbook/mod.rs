@@ -14,8 +14,6 @@ mod source;
 mod style;
 mod text;
 
-pub(crate) use source::is_utc_timestamp;
-
 use std::path::Path;
 
 use crate::Error;
@@ -32,10 +30,7 @@ const CREATOR: &str = "cartable-books";
 
 /// Builds the PDF of the textbook whose sources are in `dir`.
 pub(crate) fn build(dir: &Path) -> Result<Vec<u8>, Error> {
-    let layout = |message: String| Error::Layout {
-        path: dir.to_owned(),
-        message,
-    };
+    let layout = |message: String| Error::Layout { path: dir.to_owned(), message };
     let meta = source::meta(dir)?;
     let credits = source::blocks(dir, "credits.txt")?;
     let foreword = source::blocks(dir, "avant-propos.txt")?;
@@ -49,41 +44,48 @@ pub(crate) fn build(dir: &Path) -> Result<Vec<u8>, Error> {
     let units = composer.units(&body, LEFT, MEASURE).map_err(layout)?;
     let laid = flow::paginate(&units, TOP, BOTTOM)
         .map_err(|e| layout(format!("a block of {:.0} pt is taller than a page", e.height)))?;
-    let (contents, contents_links) = front::contents(&laid.placed, page_label).map_err(layout)?;
-    let mut pages = vec![
-        page(front::cover(&meta), 0, None),
-        page(credits, front::CREDITS, None),
-        Page { content: contents, links: contents_links },
-        page(foreword, front::FOREWORD, None),
-    ];
-    pages.iter_mut().enumerate().for_each(|(i, p)| footer(&mut p.content, &page_label(i), MUTED));
+    let (contents, links) = front::contents(&laid.placed, page_label).map_err(layout)?;
     let outline = outline(&laid);
+    let mut pages = vec![page(front::cover(&meta)), page(credits), Page { content: contents, links }, page(foreword)];
+    for (i, p) in pages.iter_mut().enumerate() {
+        footer(&mut p.content, &page_label(i), MUTED);
+    }
+    pages.extend(body_pages(laid, &meta.title));
+    document::write(&document(&meta, pages, outline))
+        .map_err(|e| layout(format!("internal error: PDF object {} was never written", e.0.0)))
+}
+
+/// The flowed pages with their running head and printed number.
+fn body_pages(laid: Laid, book: &str) -> Vec<Page> {
+    let mut pages = Vec::with_capacity(laid.pages.len());
     for (i, flowed) in laid.pages.into_iter().enumerate() {
-        let index = front::PAGES + i;
         let mut content = flowed.content;
         let accent = flowed.chapter.as_ref().map_or(style::BOOK_BLUE, |(n, _)| style::chapter_colour(*n));
         if let (Some((n, title)), false) = (&flowed.chapter, flowed.opener) {
-            running_head(&mut content, *n, title, &meta.title);
+            running_head(&mut content, *n, title, book);
         }
-        footer(&mut content, &page_label(index), accent);
-        pages.push(page(content, index, None));
+        footer(&mut content, &page_label(front::PAGES + i), accent);
+        pages.push(page(content));
     }
-    let doc = Document {
+    pages
+}
+
+fn document(meta: &Meta, pages: Vec<Page>, outline: Vec<OutlineItem>) -> Document {
+    Document {
         width: PAGE_WIDTH,
         height: PAGE_HEIGHT,
         lang: meta.lang.clone(),
-        info: info(&meta),
+        info: info(meta),
         pages,
         outline,
         labels: vec![
             LabelRange { first_page: 0, style: Numbering::LowerRoman, start: 1 },
             LabelRange { first_page: front::PAGES, style: Numbering::Decimal, start: 1 },
         ],
-    };
-    document::write(&doc).map_err(|e| layout(format!("internal error: PDF object {} was never written", e.0.0)))
+    }
 }
 
-fn page(content: Content, _index: usize, _links: Option<()>) -> Page {
+fn page(content: Content) -> Page {
     Page { content, links: Vec::new() }
 }
 
@@ -125,28 +127,30 @@ fn footer(c: &mut Content, label: &str, colour: crate::pdf::content::Rgb) {
 
 /// Front pages, then chapters with their sections.
 fn outline(laid: &Laid) -> Vec<OutlineItem> {
-    let at = |page: usize, top: f64| Target { page, top };
+    let item = |title: &str, page: usize, top: f64| OutlineItem {
+        title: title.to_owned(),
+        target: Target { page, top },
+        children: Vec::new(),
+    };
     let mut items = vec![
-        OutlineItem { title: "Couverture".to_owned(), target: at(0, PAGE_HEIGHT), children: Vec::new() },
-        OutlineItem { title: "Table des matières".to_owned(), target: at(front::CONTENTS, PAGE_HEIGHT), children: Vec::new() },
-        OutlineItem { title: "Avant-propos".to_owned(), target: at(front::FOREWORD, PAGE_HEIGHT), children: Vec::new() },
+        item("Couverture", 0, PAGE_HEIGHT),
+        item("Table des matières", front::CONTENTS, PAGE_HEIGHT),
+        item("Avant-propos", front::FOREWORD, PAGE_HEIGHT),
     ];
+    let mut chapters: Vec<OutlineItem> = Vec::new();
     for placed in &laid.placed {
-        let target = at(placed.page + front::PAGES, placed.top + 6.0);
+        let page = placed.page + front::PAGES;
         match &placed.mark {
-            Mark::Chapter { number, title } => items.push(OutlineItem {
-                title: format!("Chapitre {number} : {title}"),
-                target: at(target.page, PAGE_HEIGHT),
-                children: Vec::new(),
-            }),
-            Mark::Section { title } => {
-                let item = OutlineItem { title: title.clone(), target, children: Vec::new() };
-                match items.last_mut() {
-                    Some(chapter) if chapter.title.starts_with("Chapitre") => chapter.children.push(item),
-                    _ => items.push(item),
-                }
+            Mark::Chapter { number, title } => {
+                chapters.push(item(&format!("Chapitre {number} : {title}"), page, PAGE_HEIGHT));
             }
+            // A little above the heading, so that it is not flush with the window.
+            Mark::Section { title } => match chapters.last_mut() {
+                Some(chapter) => chapter.children.push(item(title, page, placed.top + 6.0)),
+                None => items.push(item(title, page, placed.top + 6.0)),
+            },
         }
     }
+    items.extend(chapters);
     items
 }

@@ -39,18 +39,11 @@ impl Meta {
 
 /// Reads a source file.
 pub(crate) fn read(path: &Path) -> Result<String, Error> {
-    fs::read_to_string(path).map_err(|source| Error::Read {
-        path: path.to_owned(),
-        source,
-    })
+    fs::read_to_string(path).map_err(|source| Error::Read { path: path.to_owned(), source })
 }
 
 fn source_error(path: &Path, line: usize, message: impl Into<String>) -> Error {
-    Error::Source {
-        path: path.to_owned(),
-        line,
-        message: message.into(),
-    }
+    Error::Source { path: path.to_owned(), line, message: message.into() }
 }
 
 /// Reads `livre.txt`: `key: value` lines, `%` comments.
@@ -63,9 +56,7 @@ pub(crate) fn meta(dir: &Path) -> Result<Meta, Error> {
         if line.is_empty() || line.starts_with('%') {
             continue;
         }
-        let (key, value) = line
-            .split_once(':')
-            .ok_or_else(|| source_error(&path, i + 1, "expected « key: value »"))?;
+        let (key, value) = line.split_once(':').ok_or_else(|| source_error(&path, i + 1, "expected « key: value »"))?;
         if let Some(c) = font::unprintable(value) {
             return Err(source_error(&path, i + 1, format!("« {c} » cannot be printed")));
         }
@@ -88,26 +79,12 @@ pub(crate) fn meta(dir: &Path) -> Result<Meta, Error> {
         date: get("date")?,
         lang: get("langue")?,
         licence: get("licence")?,
-        chapters: get("chapitres")?
-            .split(',')
-            .map(|s| s.trim().to_owned())
-            .filter(|s| !s.is_empty())
-            .collect(),
+        chapters: get("chapitres")?.split(',').map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect(),
     };
-    if !is_utc_timestamp(&meta.date) {
+    if !crate::date::is_utc_timestamp(&meta.date) {
         return Err(source_error(&path, 0, "date must look like 2026-11-27T08:00:00Z"));
     }
     Ok(meta)
-}
-
-/// `YYYY-MM-DDThh:mm:ssZ`.
-pub(crate) fn is_utc_timestamp(text: &str) -> bool {
-    let pattern = "0000-00-00T00:00:00Z";
-    text.len() == pattern.len()
-        && text
-            .chars()
-            .zip(pattern.chars())
-            .all(|(c, p)| if p == '0' { c.is_ascii_digit() } else { c == p })
 }
 
 /// Reads and parses one block file.
@@ -115,16 +92,4 @@ pub(crate) fn blocks(dir: &Path, name: &str) -> Result<Vec<Block>, Error> {
     let path: PathBuf = dir.join(name);
     let text = read(&path)?;
     markup::parse(&text).map_err(|e| source_error(&path, e.line, e.message))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn dates_must_be_utc_timestamps() {
-        assert!(is_utc_timestamp("2026-11-27T08:00:00Z"));
-        assert!(!is_utc_timestamp("2026-11-27 08:00:00"));
-        assert!(!is_utc_timestamp("2026-11-27T08:00:00+01:00"));
-    }
 }

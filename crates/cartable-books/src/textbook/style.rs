@@ -33,12 +33,7 @@ pub(crate) const MUTED: Rgb = Rgb(0.40, 0.40, 0.45);
 pub(crate) const BOOK_BLUE: Rgb = Rgb(0.11, 0.33, 0.62);
 
 /// Each chapter has its own colour, as in printed textbooks.
-const CHAPTER_COLOURS: [Rgb; 4] = [
-    BOOK_BLUE,
-    Rgb(0.80, 0.33, 0.09),
-    Rgb(0.10, 0.50, 0.34),
-    Rgb(0.47, 0.24, 0.62),
-];
+const CHAPTER_COLOURS: [Rgb; 4] = [BOOK_BLUE, Rgb(0.80, 0.33, 0.09), Rgb(0.10, 0.50, 0.34), Rgb(0.47, 0.24, 0.62)];
 
 /// The colour of chapter `number` (from 1).
 pub(crate) fn chapter_colour(number: usize) -> Rgb {

@@ -18,6 +18,15 @@ pub(crate) fn get(conn: &Connection, book_key: &str) -> Result<Option<(String, f
     Ok(stmt.query_row([position_id(book_key).as_bytes().as_slice()], |r| Ok((r.get(0)?, r.get(1)?))).optional()?)
 }
 
+/// Progress (0..1) of every book that has a position, by book key.
+pub(crate) fn all_progress(conn: &Connection) -> Result<std::collections::HashMap<String, f64>> {
+    let mut stmt = conn.prepare("SELECT book_key, json_extract(pos, '$.progress') FROM reading_positions")?;
+    let rows = stmt
+        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<f64>>(1)?.unwrap_or_default())))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
 /// Saves the position (last writer wins) and raises `furthest` if `progress` is beyond it.
 pub(crate) fn set(conn: &Connection, book_key: &str, pos: &str, progress: f64, hlc: Hlc, now: i64) -> Result<()> {
     let stamp = hlc.to_bytes();
