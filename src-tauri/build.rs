@@ -1,0 +1,39 @@
+//! Declares the app's commands (so that capabilities must allow each one by name) and makes
+//! sure a front end exists to embed: `cargo build` works from a clean clone even before
+//! `npm run build` has made `ui/dist` (the window then says how to build it).
+
+use std::path::Path;
+
+/// Every command the shell exposes; `capabilities/default.json` allows them one by one.
+const COMMANDS: &[&str] = &[
+    "list_books",
+    "get_book",
+    "open_book",
+    "save_position",
+    "import_files",
+    "remove_book",
+    "search",
+    "text_layer",
+    "page_for_label",
+];
+
+fn main() {
+    let dist = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/dist");
+    println!("cargo:rerun-if-changed=../ui/dist");
+    if !dist.join("index.html").is_file() {
+        println!("cargo:warning=ui/dist is missing: embedding a placeholder page (run `npm run build` in ui/)");
+        let placeholder = concat!(
+            "<!doctype html><html lang=\"fr\"><meta charset=\"utf-8\"><title>Cartable</title>",
+            "<body><h1>Cartable</h1><p>L'interface n'a pas été construite : lancez <code>scripts/run</code>.</p>",
+            "<p lang=\"en\">The interface was not built: run <code>scripts/run</code>.</p></body></html>"
+        );
+        if std::fs::create_dir_all(&dist).and_then(|()| std::fs::write(dist.join("index.html"), placeholder)).is_err() {
+            println!("cargo:warning=could not write the placeholder page in {}", dist.display());
+        }
+    }
+    let attributes =
+        tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));
+    if let Err(e) = tauri_build::try_build(attributes) {
+        panic!("tauri build step failed: {e:#}");
+    }
+}

@@ -1,0 +1,58 @@
+//! Cartable, the desktop app: a window over the library core. Commands are a few lines each
+//! (`commands`), page images and book files come through the `cartable:` scheme (`protocol`).
+
+mod commands;
+mod protocol;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use cartable_core::{Library, Options, Seed, SystemClock};
+
+/// What every command and the scheme handler share.
+pub struct AppState {
+    pub library: Arc<Library>,
+}
+
+fn main() {
+    if let Err(message) = run() {
+        eprintln!("cartable: {message}");
+        std::process::exit(1);
+    }
+}
+
+/// `--home DIR` on the command line (the rest is Tauri's).
+fn home_flag() -> Option<PathBuf> {
+    let mut args = std::env::args_os().skip(1);
+    while let Some(arg) = args.next() {
+        if arg == "--home" {
+            return args.next().map(PathBuf::from);
+        }
+    }
+    None
+}
+
+fn run() -> Result<(), String> {
+    let root = cartable_core::home::from_env(home_flag())
+        .ok_or("no library folder: set CARTABLE_HOME or HOME, or pass --home DIR")?;
+    let seed = cartable_books::BUNDLED.iter().map(|b| Seed { name: b.file_name, bytes: b.bytes }).collect();
+    let library = Library::open(&root, Options { clock: Arc::new(SystemClock), pdfium: None, seed })
+        .map_err(|e| format!("opening the library in {}: {e}", root.display()))?;
+    tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
+        .manage(AppState { library: Arc::new(library) })
+        .register_asynchronous_uri_scheme_protocol("cartable", protocol::handle)
+        .invoke_handler(tauri::generate_handler![
+            commands::list_books,
+            commands::get_book,
+            commands::open_book,
+            commands::save_position,
+            commands::import_files,
+            commands::remove_book,
+            commands::search,
+            commands::text_layer,
+            commands::page_for_label,
+        ])
+        .run(tauri::generate_context!())
+        .map_err(|e| format!("the window could not start: {e}"))
+}
