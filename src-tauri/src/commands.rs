@@ -42,7 +42,12 @@ pub async fn remove_book(state: State<'_, AppState>, id: String) -> Reply<()> {
 }
 
 #[tauri::command]
-pub async fn search(state: State<'_, AppState>, query: String, book: Option<String>, limit: Option<usize>) -> Reply<Vec<Hit>> {
+pub async fn search(
+    state: State<'_, AppState>,
+    query: String,
+    book: Option<String>,
+    limit: Option<usize>,
+) -> Reply<Vec<Hit>> {
     let book = book.as_deref().map(id).transpose()?;
     Ok(state.library.search(&query, book.as_ref(), limit.unwrap_or(50).min(500))?)
 }
@@ -81,7 +86,8 @@ pub async fn import_files(
         let mut lines = Vec::with_capacity(total);
         for (index, path) in paths.iter().enumerate() {
             let file = path.display().to_string();
-            let _ = app.emit("import-progress", ImportProgress { index, total, file: &file, status: "started", error: None });
+            let _ = app
+                .emit("import-progress", ImportProgress { index, total, file: &file, status: "started", error: None });
             let line = ImportLine::new(file, &library.import(path, password.as_deref()));
             let _ = app.emit(
                 "import-progress",

@@ -92,13 +92,15 @@ pub fn handle<R: Runtime>(ctx: UriSchemeContext<'_, R>, request: Request<Vec<u8>
 pub fn respond(library: &Library, path: &str) -> Response<Cow<'static, [u8]>> {
     let served = match route(path) {
         Err(bad) => return error(StatusCode::BAD_REQUEST, "BadRequest", &format!("{bad:?}: {path}")),
-        Ok(Route::Page { book, index, width }) => library.page_image(&book, index, width).map(|p| (p.bytes, p.mime.to_owned())),
+        Ok(Route::Page { book, index, width }) => {
+            library.page_image(&book, index, width).map(|p| (p.bytes, p.mime.to_owned()))
+        }
         Ok(Route::Thumb { book, index }) => {
             library.page_image(&book, index, THUMBNAIL_WIDTH).map(|p| (p.bytes, p.mime.to_owned()))
         }
-        Ok(Route::Cover { book }) => library
-            .cover(&book)
-            .and_then(|c| c.ok_or_else(|| Error::BookNotFound(format!("{book}: no cover")))),
+        Ok(Route::Cover { book }) => {
+            library.cover(&book).and_then(|c| c.ok_or_else(|| Error::BookNotFound(format!("{book}: no cover"))))
+        }
         Ok(Route::Epub { book, path }) => library.resource(&book, &path),
     };
     match served {

@@ -38,27 +38,64 @@ pub(crate) fn check_width(width: u32) -> Result<u32> {
     if (16..=MAX_WIDTH).contains(&width) { Ok(width) } else { Err(Error::InvalidWidth { width, max: MAX_WIDTH }) }
 }
 
-/// Encodes a rendered page as an RGB PNG. The alpha byte is dropped into a buffer each
+/// Encodes a rendered page as PNG: 8-bit grey when every pixel is grey (most text pages:
+/// a third of the data to compress), RGB otherwise. The pixels are repacked into a buffer each
 /// thread keeps, so that encoding touches no fresh memory.
 pub fn encode(bitmap: &Bitmap) -> Result<Vec<u8>> {
     thread_local! {
-        static RGB: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+        static PACKED: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
     }
     let failed =
         |e: png::EncodingError| Error::Io { context: "encoding a page image".into(), source: std::io::Error::other(e) };
-    RGB.with_borrow_mut(|rgb| {
-        rgb.clear();
-        rgb.extend(bitmap.rgba.chunks_exact(4).flat_map(|px| [px[0], px[1], px[2]]));
-        let mut out = Vec::with_capacity(rgb.len() / 16);
+    PACKED.with_borrow_mut(|packed| {
+        let pixels = bitmap.rgba.len() / 4;
+        packed.clear();
+        packed.reserve(pixels * 3);
+        let mut grey = true;
+        for px in bitmap.rgba.chunks_exact(4) {
+            grey &= px[0] == px[1] && px[1] == px[2];
+            packed.extend_from_slice(&px[..3]);
+        }
+        let colour = if grey {
+            for i in 0..pixels {
+                packed[i] = packed[i * 3];
+            }
+            packed.truncate(pixels);
+            png::ColorType::Grayscale
+        } else {
+            png::ColorType::Rgb
+        };
+        let mut out = Vec::with_capacity(packed.len() / 12);
         {
             let mut encoder = png::Encoder::new(&mut out, bitmap.width, bitmap.height);
-            encoder.set_color(png::ColorType::Rgb);
+            encoder.set_color(colour);
             encoder.set_depth(png::BitDepth::Eight);
             encoder.set_compression(png::Compression::Fastest);
             let mut writer = encoder.write_header().map_err(failed)?;
-            writer.write_image_data(rgb).map_err(failed)?;
+            writer.write_image_data(packed).map_err(failed)?;
             writer.finish().map_err(failed)?;
         }
         Ok(out)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn decode(png_bytes: &[u8]) -> (png::ColorType, Vec<u8>) {
+        let mut reader = png::Decoder::new(std::io::Cursor::new(png_bytes)).read_info().expect("png");
+        let mut buf = vec![0; reader.output_buffer_size().expect("size")];
+        let info = reader.next_frame(&mut buf).expect("frame");
+        buf.truncate(info.buffer_size());
+        (info.color_type, buf)
+    }
+
+    #[test]
+    fn grey_pages_become_grey_pngs_and_colour_stays_colour() {
+        let grey = Bitmap { width: 2, height: 1, rgba: vec![10, 10, 10, 255, 200, 200, 200, 255] };
+        assert_eq!(decode(&encode(&grey).expect("encode")), (png::ColorType::Grayscale, vec![10, 200]));
+        let colour = Bitmap { width: 2, height: 1, rgba: vec![10, 10, 10, 255, 200, 0, 0, 255] };
+        assert_eq!(decode(&encode(&colour).expect("encode")), (png::ColorType::Rgb, vec![10, 10, 10, 200, 0, 0]));
+    }
 }

@@ -1,0 +1,8 @@
+//! End to end: the real Cartable app in a real WebKit window under Xvfb, driven over WebDriver.
+//! Each test starts the app on a fresh library folder, saves screenshots in
+//! tests/e2e/artifacts/ and checks that what should be drawn is not blank.
+
+mod harness;
+mod library;
+mod reader;
+mod security;
