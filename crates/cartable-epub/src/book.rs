@@ -10,6 +10,7 @@ use crate::archive::{self, Archive, Source};
 use crate::container::{self, CONTAINER_PATH, ENCRYPTION_PATH};
 use crate::error::Error;
 use crate::nav::{self, Navigation, PageTarget, SpineIndex, TocEntry};
+use crate::obfuscation::Obfuscation;
 use crate::package::{self, Direction, Layout, Metadata, Resource, SpineItem};
 use crate::path::Target;
 use crate::text::{self, TextChunk};
@@ -90,6 +91,10 @@ pub struct Book {
     page_ids: HashMap<String, HashMap<String, String>>,
     cover: Option<usize>,
     warnings: Vec<Warning>,
+    /// Fonts scrambled by obfuscation, and how (from `encryption.xml`).
+    obfuscated: HashMap<String, Obfuscation>,
+    /// The key of font obfuscation.
+    unique_identifier: String,
 }
 
 impl fmt::Debug for Book {
@@ -112,13 +117,20 @@ impl Book {
     fn from_source(source: Box<dyn Source>) -> Result<Book, Error> {
         let mut archive = Archive::open(source)?;
 
+        let mut obfuscated = HashMap::new();
         if archive.contains(ENCRYPTION_PATH) {
             let encryption = archive.read(ENCRYPTION_PATH, MAX_XML_SIZE)?;
-            let protected: HashSet<String> = container::encrypted_entries(&encryption)?
-                .into_iter()
-                .filter(|entry| !entry.is_obfuscation())
-                .map(|entry| entry.path)
-                .collect();
+            let mut protected = HashSet::new();
+            for entry in container::encrypted_entries(&encryption)? {
+                match Obfuscation::from_algorithm(&entry.algorithm) {
+                    Some(scheme) => {
+                        obfuscated.insert(entry.path, scheme);
+                    }
+                    None => {
+                        protected.insert(entry.path);
+                    }
+                }
+            }
             archive.set_protected(protected);
         }
 
@@ -159,6 +171,8 @@ impl Book {
             page_ids,
             cover,
             warnings,
+            obfuscated,
+            unique_identifier: package.unique_identifier.unwrap_or_default(),
         })
     }
 
@@ -228,7 +242,11 @@ impl Book {
     /// Errors: [`Error::MissingResource`] for an unknown path, [`Error::Drm`] for an encrypted
     /// entry, [`Error::EntryTooLarge`], [`Error::CorruptEntry`].
     pub fn resource(&mut self, path: &str) -> Result<Vec<u8>, Error> {
-        self.archive.read(path, archive::MAX_RESOURCE_SIZE)
+        let bytes = self.archive.read(path, archive::MAX_RESOURCE_SIZE)?;
+        Ok(match self.obfuscated.get(path) {
+            Some(scheme) => scheme.reverse(bytes, &self.unique_identifier),
+            None => bytes,
+        })
     }
 
     /// The searchable text of spine item `spine_index`, split into chunks at printed-page

@@ -12,10 +12,6 @@ pub(crate) const ENCRYPTION_PATH: &str = "META-INF/encryption.xml";
 
 const PACKAGE_MEDIA_TYPE: &str = "application/oebps-package+xml";
 
-/// Font obfuscation algorithms: the font is scrambled with the book's identifier, not a secret,
-/// and the rest of the book is readable.
-const OBFUSCATION_ALGORITHMS: [&str; 2] = ["http://www.idpf.org/2008/embedding", "http://ns.adobe.com/pdf/enc#RC"];
-
 /// The full path of the package document: the first `rootfile` of the package media type
 /// (the default rendition when there are several), else the first `rootfile` at all.
 pub(crate) fn package_path(container: &[u8]) -> Result<String, Error> {
@@ -39,13 +35,6 @@ pub(crate) struct Encrypted {
     pub(crate) path: String,
     /// The `EncryptionMethod/@Algorithm` URI ("" when absent).
     pub(crate) algorithm: String,
-}
-
-impl Encrypted {
-    /// Whether this is mere font obfuscation rather than DRM.
-    pub(crate) fn is_obfuscation(&self) -> bool {
-        OBFUSCATION_ALGORITHMS.contains(&self.algorithm.as_str())
-    }
 }
 
 /// Lists the encrypted entries declared by `encryption.xml`.
@@ -128,8 +117,12 @@ mod tests {
             <enc:CipherData><enc:CipherReference URI="EPUB/ch%201.xhtml"/></enc:CipherData></enc:EncryptedData>
         </encryption>"#;
         let entries = encrypted_entries(source.as_bytes()).expect("well-formed encryption.xml");
-        let summary: Vec<(&str, bool)> =
-            entries.iter().map(|entry| (entry.path.as_str(), entry.is_obfuscation())).collect();
+        let summary: Vec<(&str, bool)> = entries
+            .iter()
+            .map(|entry| {
+                (entry.path.as_str(), crate::obfuscation::Obfuscation::from_algorithm(&entry.algorithm).is_some())
+            })
+            .collect();
         assert_eq!(
             summary,
             [("EPUB/fonts/a.otf", true), ("EPUB/fonts/b.otf", true), ("EPUB/ch 1.xhtml", false)],

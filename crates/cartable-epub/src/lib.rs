@@ -39,6 +39,7 @@ mod container;
 mod entity;
 mod error;
 mod nav;
+mod obfuscation;
 mod package;
 mod path;
 mod text;

@@ -119,6 +119,9 @@ pub(crate) struct Package {
     pub(crate) cover_meta: Option<String>,
     /// `spine/@toc`: the manifest id of the NCX.
     pub(crate) ncx_id: Option<String>,
+    /// The `dc:identifier` named by `package/@unique-identifier` (else the first one): the key
+    /// of font obfuscation.
+    pub(crate) unique_identifier: Option<String>,
 }
 
 /// Parses the package document found at `opf_path`.
@@ -130,6 +133,16 @@ pub(crate) fn parse(bytes: &[u8], opf_path: &str) -> Result<Package, Error> {
     let metadata_children: Vec<&Element> = metadata_element.map(Element::descendants).unwrap_or_default();
     let refinements = refinements(&metadata_children);
     let metadata = metadata(&metadata_children, &refinements);
+
+    let unique_identifier = {
+        let wanted = root.attr("unique-identifier").map(str::trim);
+        let identifiers: Vec<&&Element> = metadata_children.iter().filter(|e| e.name() == "identifier").collect();
+        identifiers
+            .iter()
+            .find(|e| wanted.is_some() && e.attr("id").map(str::trim) == wanted)
+            .or_else(|| identifiers.first())
+            .map(|e| e.text().trim().to_owned())
+    };
 
     let mut layout = Layout::Reflowable;
     let mut cover_meta = None;
@@ -163,7 +176,7 @@ pub(crate) fn parse(bytes: &[u8], opf_path: &str) -> Result<Package, Error> {
         .map(|spine| spine.elements().filter(|e| e.name() == "itemref").filter_map(itemref).collect())
         .unwrap_or_default();
 
-    Ok(Package { version, metadata, layout, direction, manifest, itemrefs, cover_meta, ncx_id })
+    Ok(Package { version, metadata, layout, direction, manifest, itemrefs, cover_meta, ncx_id, unique_identifier })
 }
 
 fn parse_layout(value: &str) -> Option<Layout> {

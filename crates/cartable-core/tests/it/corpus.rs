@@ -126,3 +126,37 @@ fn epub_metadata_navigation_and_resources_come_through() {
     assert_eq!(fxl.layout, cartable_core::Layout::PrePaginated);
     assert_eq!(fxl.pages, fxl.sections, "a fixed-layout EPUB counts its spine items as pages");
 }
+
+#[test]
+fn sanitised_chapters_stay_well_formed_and_keep_their_text() {
+    let (_dir, library) = library();
+    for entry in manifest().into_iter().filter(|e| e.kind.starts_with("epub") && e.kind != "epub-broken") {
+        let Ok(done) = library.import(&corpus(&entry.file), None) else { continue };
+        let book = library.book(&done.book.id).expect("book");
+        for section in book.sections.iter().filter(|s| s.media_type == "application/xhtml+xml").take(4) {
+            let (bytes, _) = library.resource(&done.book.id, &section.href).expect("a chapter");
+            let text = String::from_utf8_lossy(&bytes);
+            assert!(
+                text.contains("Content-Security-Policy"),
+                "{} {}: the policy is injected",
+                entry.file,
+                section.href
+            );
+            assert!(!text.to_lowercase().contains("<script"), "{} {}: no script survives", entry.file, section.href);
+            let mut reader = quick_xml::Reader::from_str(&text);
+            let mut depth = 0i64;
+            loop {
+                match reader.read_event() {
+                    Ok(quick_xml::events::Event::Eof) => break,
+                    Ok(quick_xml::events::Event::Start(_)) => depth += 1,
+                    Ok(quick_xml::events::Event::End(_)) => depth -= 1,
+                    Ok(_) => {}
+                    Err(e) => {
+                        panic!("{} {}: the sanitised chapter must stay well-formed: {e}", entry.file, section.href)
+                    }
+                }
+            }
+            assert_eq!(depth, 0, "{} {}: every element is closed", entry.file, section.href);
+        }
+    }
+}

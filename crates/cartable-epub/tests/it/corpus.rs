@@ -193,13 +193,18 @@ fn svg_spine_items_give_their_text_and_covers_are_found() {
 }
 
 #[test]
-fn obfuscated_fonts_do_not_stop_a_book() {
+fn obfuscated_fonts_come_back_as_real_fonts() {
     let mut book = open_corpus("idpf-wasteland-otf-obf.epub");
     let fonts: Vec<String> =
         book.manifest().iter().filter(|r| r.href.ends_with(".otf")).map(|r| r.href.clone()).collect();
     assert_eq!(fonts.len(), 3, "three obfuscated fonts");
     for font in fonts {
-        book.resource(&font).expect("obfuscated fonts are served as stored");
+        let bytes = book.resource(&font).expect("obfuscated fonts are served");
+        assert!(
+            bytes.starts_with(b"OTTO") || bytes.starts_with(&[0, 1, 0, 0]),
+            "{font}: unscrambled with the book's identifier, the font starts with its OpenType tag: {:?}",
+            &bytes[..4]
+        );
     }
 }
 
