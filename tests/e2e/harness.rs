@@ -72,6 +72,24 @@ fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
 }
 
+/// Which binary to start, on which library folder.
+pub struct Launch {
+    binary: PathBuf,
+    home: PathBuf,
+}
+
+impl Launch {
+    pub fn app(home: &Path) -> Launch {
+        Launch { binary: app_binary(), home: home.to_path_buf() }
+    }
+
+    /// The Tauri hello-world window the benchmarks compare against (built with `--features bench`).
+    pub fn hello() -> Launch {
+        let binary = option_env!("CARGO_BIN_EXE_hello").map(PathBuf::from).expect("build with --features bench");
+        Launch { binary, home: std::env::temp_dir() }
+    }
+}
+
 /// A running WebKitWebDriver with one session on the app.
 pub struct App {
     driver: Child,
@@ -84,6 +102,12 @@ pub struct App {
 impl App {
     /// Starts the app on the library folder `home`.
     pub fn start(home: &Path) -> App {
+        App::launch(Launch::app(home))
+    }
+
+    /// Starts a binary through WebKitWebDriver and opens a session on it.
+    pub fn launch(launch: Launch) -> App {
+        let home = launch.home.as_path();
         let port = free_port();
         let driver = Command::new("WebKitWebDriver")
             .arg(format!("--port={port}"))
@@ -108,7 +132,7 @@ impl App {
             std::thread::sleep(Duration::from_millis(50));
         }
         let caps = json!({"capabilities": {"alwaysMatch": {
-            "webkitgtk:browserOptions": {"binary": app_binary(), "args": []}
+            "webkitgtk:browserOptions": {"binary": launch.binary, "args": []}
         }}});
         let mut app = App { driver, base, session: String::new(), http, home: home.to_path_buf() };
         let created = app.call("POST", "/session", Some(caps));
@@ -139,6 +163,25 @@ impl App {
     /// Runs `script` in the app's page (`return …` gives a value; `arguments[i]` are `args`).
     pub fn execute(&self, script: &str, args: Vec<Value>) -> Value {
         self.session_call("POST", "/execute/sync", Some(json!({"script": script, "args": args})))
+    }
+
+    /// Runs an asynchronous script: it ends by calling its last argument with the result.
+    pub fn execute_async(&self, script: &str, args: Vec<Value>) -> Value {
+        self.session_call("POST", "/execute/async", Some(json!({"script": script, "args": args})))
+    }
+
+    /// The app's process (a child of WebKitWebDriver).
+    pub fn pid(&self) -> u32 {
+        let driver = self.driver.id();
+        for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+            let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else { continue };
+            let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else { continue };
+            let after = stat.rsplit(')').next().unwrap_or_default();
+            if after.split_whitespace().nth(1).and_then(|p| p.parse::<u32>().ok()) == Some(driver) {
+                return pid;
+            }
+        }
+        driver
     }
 
     /// Every element with this test id, now.
@@ -212,8 +255,24 @@ impl App {
         path
     }
 
-    /// Saves a screenshot and checks that the area of `testid` is not blank (not one colour).
+    /// Saves a screenshot and checks that the area of `testid` is not blank (not one colour),
+    /// once the images in it have loaded.
     pub fn assert_not_blank(&self, name: &str, testid: &str) {
+        let loaded = format!(
+            "const el = document.querySelector(\"[data-testid='{testid}']\"); if (!el) return false;
+             const imgs = el.tagName === 'IMG' ? [el] : [...el.querySelectorAll('img')];
+             const current = document.querySelector(\"[data-testid='page-indicator']\")?.dataset.pageIndex;
+             const shown = [...document.querySelectorAll(\"[data-testid='reader-page']\")];
+             const pageReady = current === undefined || shown.length === 0
+               || shown.some(i => i.dataset.pageIndex === current && i.complete && i.naturalWidth > 0
+                                  && getComputedStyle(i).opacity === '1');
+             return pageReady && imgs.every(i => i.complete && i.naturalWidth > 0);"
+        );
+        self.until(&format!("the images of {testid}"), Duration::from_secs(20), || {
+            self.execute(&loaded, vec![]).as_bool() == Some(true)
+        });
+        // One more frame for the decoded image to be painted.
+        std::thread::sleep(Duration::from_millis(150));
         let path = self.screenshot(name);
         let rect = self.wait(testid).rect();
         let bytes = std::fs::read(&path).expect("screenshot");
@@ -271,8 +330,10 @@ impl Element<'_> {
         self.call("POST", "/click", Some(json!({})));
     }
 
+    /// The rendered text (`innerText`: WebKitWebDriver's own text command gives nothing for
+    /// line-clamped boxes).
     pub fn text(&self) -> String {
-        self.call("GET", "/text", None).as_str().unwrap_or_default().to_owned()
+        self.app.execute("return arguments[0].innerText", vec![self.as_arg()]).as_str().unwrap_or_default().to_owned()
     }
 
     pub fn attr(&self, name: &str) -> Option<String> {

@@ -1,0 +1,260 @@
+//! Benchmarks in the real window, each against a baseline measured in the same run:
+//! - page turn: key press → next page decoded and painted, cached and uncached, vs swapping two
+//!   preloaded images in the same webview, and vs raw PDFium render time;
+//! - cold start to the library shown, vs a Tauri hello-world window built the same way;
+//! - memory (PSS of the app and all its WebKit processes), idle and while reading a
+//!   1,158-page book, vs the hello-world window.
+//!
+//! `cargo bench -p cartable-app --features bench` (release build; needs the UI built).
+
+#[path = "harness.rs"]
+mod harness;
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use cartable_core::{Library, Options, SystemClock};
+use harness::{App, Launch, corpus};
+use serde_json::json;
+
+const TEXTBOOK: &str = "pdf/fr-masterCollegeComplet.pdf";
+const MANUAL: &str = "pdf/octave.pdf";
+
+fn main() {
+    // The raw PDFium loop runs in a process of its own: PDFium has one owner per process.
+    let args: Vec<String> = std::env::args().collect();
+    if let [_, flag, pdf, pages, width] = args.as_slice()
+        && flag == "--raw-render"
+    {
+        let list: Vec<usize> = (0..pages.parse().unwrap_or(1)).collect();
+        let library = cartable_core::cartable_pdf::locate().expect("PDFium");
+        let took = cartable_core::cartable_pdf::baseline::render_pages(
+            &library,
+            Path::new(pdf),
+            &list,
+            width.parse().unwrap_or(1000),
+        )
+        .expect("raw render");
+        println!("{}", took.as_nanos());
+        return;
+    }
+    let only: Option<String> = std::env::args().skip(1).find(|a| !a.starts_with('-'));
+    let wants = |name: &str| only.as_deref().is_none_or(|o| name.contains(o));
+    if wants("start") {
+        cold_start();
+    }
+    if wants("memory") {
+        memory();
+    }
+    if wants("page-turn") {
+        page_turn();
+    }
+}
+
+fn percentile(values: &mut [f64], p: f64) -> f64 {
+    values.sort_by(f64::total_cmp);
+    if values.is_empty() {
+        return 0.0;
+    }
+    values[((p / 100.0) * (values.len() - 1) as f64).round() as usize]
+}
+
+fn seeded_home() -> tempfile::TempDir {
+    let home = tempfile::tempdir().expect("tmp");
+    let seed =
+        cartable_books::BUNDLED.iter().map(|b| cartable_core::Seed { name: b.file_name, bytes: b.bytes }).collect();
+    Library::open(home.path(), Options { clock: Arc::new(SystemClock), pdfium: None, seed }).expect("library");
+    home
+}
+
+fn import(home: &Path, file: &str) -> String {
+    let library =
+        Library::open(home, Options { clock: Arc::new(SystemClock), pdfium: None, seed: Vec::new() }).expect("library");
+    library.import(&corpus(file), None).expect("import").book.id.to_string()
+}
+
+/// Time from launching the binary (new WebDriver session) to `selector` being in the page.
+fn time_to(launch: Launch, selector: &str) -> (Duration, App) {
+    let start = Instant::now();
+    let app = App::launch(launch);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let found = app.execute(&format!("return !!document.querySelector({selector:?})"), vec![]);
+        if found.as_bool() == Some(true) {
+            return (start.elapsed(), app);
+        }
+        assert!(Instant::now() < deadline, "{selector} never appeared");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+fn cold_start() {
+    let rounds = 5;
+    let (mut ours, mut hello) = (Vec::new(), Vec::new());
+    let home = seeded_home();
+    for _ in 0..rounds {
+        let (t, app) = time_to(Launch::hello(), "#hello");
+        hello.push(t.as_secs_f64() * 1e3);
+        drop(app);
+        let (t, app) = time_to(Launch::app(home.path()), "[data-testid=library-item]");
+        ours.push(t.as_secs_f64() * 1e3);
+        drop(app);
+    }
+    let (o, h) = (percentile(&mut ours, 50.0), percentile(&mut hello, 50.0));
+    println!("## cold start to first content, median of {rounds}");
+    println!("  Tauri hello-world window (baseline)       {h:>8.0} ms");
+    println!("  Cartable: library shown (3 books)         {o:>8.0} ms");
+    println!("  RATIO Cartable / hello-world              {:>6.2}×   (goal ≤ 1.3)\n", o / h);
+}
+
+/// Proportional set size, in MiB, of a process and all its descendants (WebKit's web and
+/// network processes are children of the app).
+fn pss_tree(root: u32) -> f64 {
+    let mut parents: Vec<(u32, u32)> = Vec::new();
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else { continue };
+        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else { continue };
+        let after = stat.rsplit(')').next().unwrap_or_default();
+        let ppid = after.split_whitespace().nth(1).and_then(|p| p.parse().ok()).unwrap_or(0);
+        parents.push((pid, ppid));
+    }
+    let mut tree = vec![root];
+    let mut i = 0;
+    while i < tree.len() {
+        let parent = tree[i];
+        tree.extend(parents.iter().filter(|(_, pp)| *pp == parent).map(|(p, _)| *p));
+        i += 1;
+    }
+    tree.iter()
+        .filter_map(|pid| std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).ok())
+        .map(|text| {
+            text.lines()
+                .find(|l| l.starts_with("Pss:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<f64>().ok())
+                .unwrap_or(0.0)
+                / 1024.0
+        })
+        .sum()
+}
+
+fn memory() {
+    let (_, hello) = time_to(Launch::hello(), "#hello");
+    std::thread::sleep(Duration::from_secs(3));
+    let hello_pss = pss_tree(hello.pid());
+    drop(hello);
+    let home = seeded_home();
+    let manual = import(home.path(), MANUAL);
+    let (_, app) = time_to(Launch::app(home.path()), "[data-testid=library-item]");
+    std::thread::sleep(Duration::from_secs(3));
+    let idle = pss_tree(app.pid());
+    app.execute("document.querySelector(`[data-book-id='${arguments[0]}']`).click()", vec![json!(manual)]);
+    app.wait("reader-page");
+    for _ in 0..40 {
+        app.keys(harness::RIGHT);
+        std::thread::sleep(Duration::from_millis(150));
+    }
+    std::thread::sleep(Duration::from_secs(2));
+    let reading = pss_tree(app.pid());
+    println!("## memory: PSS of the app and its WebKit processes");
+    println!("  Tauri hello-world window, idle (baseline)  {hello_pss:>7.1} MiB");
+    println!("  Cartable, library shown, idle              {idle:>7.1} MiB");
+    println!("  Cartable, reading {MANUAL} (40 pages turned) {reading:>7.1} MiB");
+    println!("  RATIO Cartable idle / hello-world          {:>6.2}×   (goal ≤ 1.25)\n", idle / hello_pss);
+}
+
+/// Script: presses → and resolves with the milliseconds until the new page image is decoded
+/// and a frame has been painted with it.
+const TURN: &str = r#"
+const done = arguments[arguments.length - 1];
+const indicator = () => document.querySelector('[data-testid=page-indicator]');
+const before = indicator().dataset.pageIndex;
+const t0 = performance.now();
+document.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true }));
+const wait = () => {
+  const now = indicator().dataset.pageIndex;
+  const img = [...document.querySelectorAll('[data-testid=reader-page]')].find(i => i.dataset.pageIndex === now);
+  if (now !== before && img && img.complete && img.naturalWidth > 0) {
+    img.decode().then(() => requestAnimationFrame(() => requestAnimationFrame(() => done(performance.now() - t0))));
+  } else {
+    requestAnimationFrame(wait);
+  }
+};
+requestAnimationFrame(wait);
+"#;
+
+/// Script: swaps between two preloaded, decoded images of the same pages and resolves with the
+/// milliseconds until the swapped image is painted (the floor any page turn can reach).
+const SWAP: &str = r#"
+const done = arguments[arguments.length - 1];
+const [a, b] = arguments;
+const img = document.createElement('img');
+img.style.cssText = 'position:fixed;left:0;top:0;width:600px;z-index:9999';
+document.body.appendChild(img);
+const pre = [new Image(), new Image()];
+pre[0].src = a; pre[1].src = b;
+Promise.all(pre.map(p => p.decode())).then(async () => {
+  const times = [];
+  for (let i = 0; i < 50; i++) {
+    const t0 = performance.now();
+    img.src = pre[i % 2].src;
+    await img.decode();
+    await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+    times.push(performance.now() - t0);
+  }
+  img.remove();
+  done(times);
+});
+"#;
+
+fn page_turn() {
+    let home = seeded_home();
+    let book = import(home.path(), TEXTBOOK);
+    let (_, app) = time_to(Launch::app(home.path()), "[data-testid=library-item]");
+    app.execute("document.querySelector(`[data-book-id='${arguments[0]}']`).click()", vec![json!(book)]);
+    app.wait("reader-page");
+    std::thread::sleep(Duration::from_secs(1));
+    // Uncached: the first pass over 50 pages (the reader prefetches the next page while the
+    // pupil reads; here turns come every 300 ms, as a fast reader's would).
+    let mut uncached = Vec::new();
+    for _ in 0..50 {
+        let ms = app.execute_async(TURN, vec![]).as_f64().unwrap_or(f64::NAN);
+        uncached.push(ms);
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    // Cached: back to the start and the same 50 turns again.
+    app.keys("\u{E011}"); // Home
+    std::thread::sleep(Duration::from_secs(1));
+    let mut cached = Vec::new();
+    for _ in 0..50 {
+        cached.push(app.execute_async(TURN, vec![]).as_f64().unwrap_or(f64::NAN));
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let src = |i: usize| format!("cartable://localhost/page/{book}/{i}/1000");
+    let swaps = app.execute_async(SWAP, vec![json!(src(1)), json!(src(2))]);
+    let mut swaps: Vec<f64> =
+        swaps.as_array().map(|a| a.iter().filter_map(|v| v.as_f64()).collect()).unwrap_or_default();
+    drop(app);
+    // Raw PDFium render time of the same pages, in a process of its own.
+    let raw = raw_render_ms(&corpus(TEXTBOOK), 50, 1000);
+    let (c50, c95) = (percentile(&mut cached.clone(), 50.0), percentile(&mut cached, 95.0));
+    let (u50, u95) = (percentile(&mut uncached.clone(), 50.0), percentile(&mut uncached, 95.0));
+    let (s50, s95) = (percentile(&mut swaps.clone(), 50.0), percentile(&mut swaps, 95.0));
+    println!("## page turn in the window: key → new page decoded and painted, 50 turns of {TEXTBOOK}");
+    println!("  swap of two preloaded images (baseline)    p50 {s50:>6.1} ms  p95 {s95:>6.1} ms");
+    println!("  Cartable, cached pages                     p50 {c50:>6.1} ms  p95 {c95:>6.1} ms");
+    println!("  Cartable, first pass (uncached)            p50 {u50:>6.1} ms  p95 {u95:>6.1} ms");
+    println!("  raw PDFium render, same pages              {raw:>6.1} ms per page");
+    println!("  RATIO cached p50 / swap p50                {:>6.2}×   (goal ≤ 1.2)", c50 / s50);
+    println!("  uncached p95 − raw render                  {:>6.1} ms   (goal ≤ 25 ms)\n", u95 - raw);
+}
+
+fn raw_render_ms(pdf: &Path, pages: usize, width: u32) -> f64 {
+    let out = std::process::Command::new(std::env::current_exe().expect("exe"))
+        .args(["--raw-render", &pdf.to_string_lossy(), &pages.to_string(), &width.to_string()])
+        .output()
+        .expect("raw render process");
+    let nanos: f64 = String::from_utf8_lossy(&out.stdout).trim().parse().unwrap_or(f64::NAN);
+    nanos / 1e6 / pages as f64
+}
