@@ -85,7 +85,13 @@ fn percent_decode(raw: &str) -> Option<String> {
 /// Called by Tauri for every `cartable:` request; answers from a worker thread.
 pub fn handle<R: Runtime>(ctx: UriSchemeContext<'_, R>, request: Request<Vec<u8>>, responder: UriSchemeResponder) {
     let library = ctx.app_handle().state::<AppState>().library.clone();
-    tauri::async_runtime::spawn_blocking(move || responder.respond(respond(&library, request.uri().path())));
+    tauri::async_runtime::spawn_blocking(move || {
+        let mut response = respond(&library, request.uri().path());
+        if request.method() == tauri::http::Method::HEAD {
+            *response.body_mut() = Cow::Borrowed(&[][..]);
+        }
+        responder.respond(response)
+    });
 }
 
 /// The response to a request for `path`.
@@ -107,6 +113,7 @@ pub fn respond(library: &Library, path: &str) -> Response<Cow<'static, [u8]>> {
         Ok((bytes, mime)) => Response::builder()
             .status(StatusCode::OK)
             .header(header::CONTENT_TYPE, mime)
+            .header(header::CONTENT_LENGTH, bytes.len())
             // A book's bytes never change under its id.
             .header(header::CACHE_CONTROL, "max-age=31536000, immutable")
             .header(header::ACCESS_CONTROL_ALLOW_ORIGIN, "*")

@@ -201,10 +201,11 @@ fn pdf_date(raw: &str) -> String {
 pub(crate) fn epub(path: &Path) -> Result<Content> {
     let mut book = cartable_epub::open(path)?;
     let meta = book.metadata().clone();
-    let spine: Vec<Section> = book
-        .spine()
+    let items = book.spine().to_vec();
+    let spine: Vec<Section> = items
         .iter()
         .map(|s| Section {
+            size: book.size_of(&s.href).unwrap_or_default(),
             href: s.href.clone(),
             media_type: s.media_type.clone(),
             linear: s.linear,

@@ -125,6 +125,8 @@ pub struct Section {
     pub media_type: String,
     pub linear: bool,
     pub layout: Option<Layout>,
+    /// Uncompressed size in bytes (readers weigh progress through the book with it).
+    pub size: u64,
 }
 
 /// A PDF page's size in points.
@@ -151,7 +153,8 @@ pub struct Book {
     pub has_cover: bool,
     pub toc: Vec<TocEntry>,
     pub page_labels: Vec<PageLabel>,
-    pub sections: Vec<Section>,
+    /// EPUB spine, in reading order.
+    pub spine: Vec<Section>,
     pub page_sizes: Vec<PageSize>,
     #[serde(skip)]
     pub(crate) file_path: String,

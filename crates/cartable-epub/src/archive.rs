@@ -124,6 +124,13 @@ impl Archive {
     }
 
     /// Marks entries that `encryption.xml` says are encrypted with a real cipher.
+    /// The declared uncompressed size of an entry (the archive was checked on open: every
+    /// declared size is bounded, and reads never go past it).
+    pub(crate) fn size(&mut self, name: &str) -> Option<u64> {
+        let index = *self.files.get(name)?;
+        self.zip.by_index_raw(index).ok().map(|entry| entry.size())
+    }
+
     pub(crate) fn set_protected(&mut self, protected: HashSet<String>) {
         self.protected = protected;
     }

@@ -236,6 +236,11 @@ impl Book {
         &self.warnings
     }
 
+    /// The uncompressed size of the file at `path` inside the archive, if there is one.
+    pub fn size_of(&mut self, path: &str) -> Option<u64> {
+        self.archive.size(path)
+    }
+
     /// Reads any entry by its full path inside the archive (as in [`Resource::href`], without
     /// fragment or percent-encoding), up to 256 MiB.
     ///

@@ -82,10 +82,11 @@ pub(crate) fn insert(conn: &Connection, b: &NewBook) -> Result<()> {
         stmt.execute(params![b.id, idx as i64, label, size.width as f64, size.height as f64])?;
     }
     let mut stmt = conn.prepare(
-        "INSERT INTO sections (book_id, idx, href, media_type, linear, layout) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO sections (book_id, idx, href, media_type, linear, layout, size) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?;
     for (idx, s) in b.sections.iter().enumerate() {
-        stmt.execute(params![b.id, idx as i64, s.href, s.media_type, s.linear, s.layout.map(Layout::as_str)])?;
+        let layout = s.layout.map(Layout::as_str);
+        stmt.execute(params![b.id, idx as i64, s.href, s.media_type, s.linear, layout, s.size as i64])?;
     }
     let mut stmt =
         conn.prepare("INSERT INTO page_targets (book_id, ord, label, href, section) VALUES (?1, ?2, ?3, ?4, ?5)")?;
@@ -191,7 +192,7 @@ pub(crate) fn get(conn: &Connection, id: &BookId) -> Result<Option<Book>> {
                     has_cover: false,
                     toc: Vec::new(),
                     page_labels: Vec::new(),
-                    sections: Vec::new(),
+                    spine: Vec::new(),
                     page_sizes: Vec::new(),
                 })
             },
@@ -200,7 +201,7 @@ pub(crate) fn get(conn: &Connection, id: &BookId) -> Result<Option<Book>> {
     let Some(mut book) = row else { return Ok(None) };
     book.has_cover = book.summary.format == Format::Pdf || book.cover_path.is_some();
     book.toc = toc(conn, id)?;
-    book.sections = sections(conn, id)?;
+    book.spine = sections(conn, id)?;
     let (labels, sizes) = pages(conn, id)?;
     book.page_sizes = sizes;
     book.page_labels = if book.summary.format == Format::Pdf { labels } else { page_targets(conn, id)? };
@@ -224,7 +225,7 @@ fn toc(conn: &Connection, id: &BookId) -> Result<Vec<TocEntry>> {
 
 fn sections(conn: &Connection, id: &BookId) -> Result<Vec<Section>> {
     let mut stmt =
-        conn.prepare("SELECT href, media_type, linear, layout FROM sections WHERE book_id = ?1 ORDER BY idx")?;
+        conn.prepare("SELECT href, media_type, linear, layout, size FROM sections WHERE book_id = ?1 ORDER BY idx")?;
     let rows = stmt
         .query_map([id], |r| {
             Ok(Section {
@@ -232,6 +233,7 @@ fn sections(conn: &Connection, id: &BookId) -> Result<Vec<Section>> {
                 media_type: r.get(1)?,
                 linear: r.get(2)?,
                 layout: r.get::<_, Option<String>>(3)?.map(|l| Layout::parse(&l)),
+                size: r.get::<_, i64>(4)? as u64,
             })
         })?
         .collect::<rusqlite::Result<_>>()?;

@@ -23,8 +23,11 @@ pub(crate) const LIBRARY_FILE: &str = "library.sqlite3";
 pub(crate) const CACHE_FILE: &str = "cache.sqlite3";
 
 /// Append-only: never edit a migration that has shipped; add a new one.
-const LIBRARY_MIGRATIONS: &[&str] =
-    &[include_str!("migrations/library/0001_books.sql"), include_str!("migrations/library/0002_positions.sql")];
+const LIBRARY_MIGRATIONS: &[&str] = &[
+    include_str!("migrations/library/0001_books.sql"),
+    include_str!("migrations/library/0002_positions.sql"),
+    include_str!("migrations/library/0003_section_sizes.sql"),
+];
 const CACHE_MIGRATIONS: &[&str] = &[include_str!("migrations/cache/0001_pages.sql")];
 
 /// Opens (creating if needed) the library and cache databases in `dir` and migrates them.

@@ -118,7 +118,8 @@ fn epub_metadata_navigation_and_resources_come_through() {
     assert!(!book.toc.is_empty(), "NCX table of contents");
     let (cover, mime) = library.cover(&id).expect("cover").expect("bovary has a cover");
     assert!(mime.starts_with("image/") && cover.len() > 1000, "{mime}");
-    let first = &book.sections[0];
+    let first = &book.spine[0];
+    assert!(first.size > 0, "spine items carry their size");
     let (bytes, mime) = library.resource(&id, &first.href).expect("a spine item by its path");
     assert!(mime.contains("html") && !bytes.is_empty());
     assert!(library.resource(&id, "../../etc/passwd").is_err(), "no path escapes the book");
@@ -133,7 +134,7 @@ fn sanitised_chapters_stay_well_formed_and_keep_their_text() {
     for entry in manifest().into_iter().filter(|e| e.kind.starts_with("epub") && e.kind != "epub-broken") {
         let Ok(done) = library.import(&corpus(&entry.file), None) else { continue };
         let book = library.book(&done.book.id).expect("book");
-        for section in book.sections.iter().filter(|s| s.media_type == "application/xhtml+xml").take(4) {
+        for section in book.spine.iter().filter(|s| s.media_type == "application/xhtml+xml").take(4) {
             let (bytes, _) = library.resource(&done.book.id, &section.href).expect("a chapter");
             let text = String::from_utf8_lossy(&bytes);
             assert!(

@@ -1,0 +1,87 @@
+// The parts of foliate-js (plain JavaScript) that Cartable uses.
+
+declare module 'foliate-js/epub.js' {
+  export interface FoliateLoader {
+    loadText(name: string): Promise<string | null> | string | null;
+    loadBlob(name: string, type?: string): Promise<Blob | null> | Blob | null;
+    getSize(name: string): number;
+    sha1?: (s: string) => Promise<Uint8Array>;
+  }
+  export interface FoliateSection {
+    id: string;
+    linear?: string;
+    size: number;
+    cfi?: string;
+    pageSpread?: string;
+  }
+  export interface FoliateNavItem {
+    label: string;
+    href: string;
+    subitems?: FoliateNavItem[];
+  }
+  export class EPUB {
+    constructor(loader: FoliateLoader);
+    init(): Promise<EPUB>;
+    sections: FoliateSection[];
+    toc?: FoliateNavItem[];
+    pageList?: FoliateNavItem[];
+    rendition?: { layout?: string; spread?: string };
+    metadata?: { language?: string; title?: string };
+    dir?: string;
+    destroy(): void;
+  }
+}
+
+declare module 'foliate-js/view.js' {
+  export {};
+}
+
+interface FoliateRelocate {
+  cfi: string;
+  fraction?: number;
+  index?: number;
+  section?: { current: number; total: number };
+  location?: { current: number; next: number; total: number };
+  tocItem?: { label: string; href: string } | null;
+  pageItem?: { label: string; href: string } | null;
+  reason?: string;
+}
+
+interface FoliateRenderer extends HTMLElement {
+  setStyles?(css: string | [string, string]): void;
+  next(): Promise<void>;
+  prev(): Promise<void>;
+  goTo(target: unknown): Promise<void>;
+  getContents(): { doc: Document; index: number }[];
+  focusView?(): void;
+}
+
+interface FoliateSearchItem {
+  cfi?: string;
+  excerpt?: { pre: string; match: string; post: string };
+  progress?: number;
+  subitems?: { cfi: string }[];
+}
+
+interface FoliateView extends HTMLElement {
+  book: import('foliate-js/epub.js').EPUB;
+  renderer: FoliateRenderer;
+  isFixedLayout: boolean;
+  lastLocation: FoliateRelocate | null;
+  open(book: unknown): Promise<void>;
+  close(): void;
+  init(opts: { lastLocation?: string | null; showTextStart?: boolean }): Promise<void>;
+  goTo(target: string | number): Promise<unknown>;
+  goToFraction(f: number): Promise<void>;
+  goLeft(): Promise<void>;
+  goRight(): Promise<void>;
+  prev(distance?: number): Promise<void>;
+  next(distance?: number): Promise<void>;
+  search(opts: { query: string; index?: number; matchCase?: boolean; matchDiacritics?: boolean; matchWholeWords?: boolean }): AsyncGenerator<FoliateSearchItem | 'done'>;
+  clearSearch(): void;
+  deselect(): void;
+}
+
+interface HTMLElementTagNameMap {
+  'foliate-view': FoliateView;
+}
