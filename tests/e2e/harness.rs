@@ -42,21 +42,24 @@ fn display() -> String {
             if let Some(d) = std::env::var_os("DISPLAY").filter(|d| !d.is_empty()) {
                 return d.to_string_lossy().into_owned();
             }
+            let have_xvfb = Command::new("sh").args(["-c", "command -v Xvfb"]).stdout(Stdio::null()).status();
+            assert!(have_xvfb.is_ok_and(|s| s.success()), "Xvfb is missing: run scripts/setup");
             for n in 90..140 {
                 if Path::new(&format!("/tmp/.X{n}-lock")).exists() {
                     continue;
                 }
-                let child = Command::new("Xvfb")
-                    .args([format!(":{n}").as_str(), "-screen", "0", "1280x900x24", "-nolisten", "tcp"])
-                    .stdout(Stdio::null())
-                    .stderr(Stdio::null())
-                    .spawn();
-                let Ok(child) = child else { panic!("Xvfb is missing: run scripts/setup") };
+                // A watchdog shell ends the server when this test process ends.
+                let watchdog = format!(
+                    "Xvfb :{n} -screen 0 1280x900x24 -nolisten tcp >/dev/null 2>&1 & x=$!; \
+                     while kill -0 {parent} 2>/dev/null && kill -0 $x 2>/dev/null; do sleep 1; done; kill $x 2>/dev/null",
+                    parent = std::process::id()
+                );
+                let child = Command::new("sh").args(["-c", &watchdog]).stdout(Stdio::null()).stderr(Stdio::null()).spawn();
                 let socket = format!("/tmp/.X11-unix/X{n}");
                 let start = Instant::now();
                 while start.elapsed() < Duration::from_secs(10) {
                     if Path::new(&socket).exists() {
-                        // The server lives as long as the test process.
+                        // The watchdog lives as long as the test process.
                         std::mem::forget(child);
                         return format!(":{n}");
                     }
@@ -307,8 +310,13 @@ impl App {
 
 impl Drop for App {
     fn drop(&mut self) {
+        let app = self.pid();
         if !self.session.is_empty() {
             let _ = self.http.delete(&format!("{}/session/{}", self.base, self.session)).call();
+        }
+        // Closing the session closes the window; make sure the app is gone all the same.
+        if app != self.driver.id() {
+            let _ = Command::new("kill").arg(app.to_string()).status();
         }
         let _ = self.driver.kill();
         let _ = self.driver.wait();
