@@ -194,6 +194,33 @@ fn cache(corpus: &Path) -> anyhow::Result<()> {
         }
     }
     let total = |v: &[Duration]| v.iter().sum::<Duration>();
+    if std::env::var_os("CARTABLE_BENCH_DETAIL").is_some() {
+        let conn = rusqlite::Connection::open(dir.path().join("cache.sqlite3"))?;
+        conn.pragma_update(None, "mmap_size", 1i64 << 30)?;
+        let mut q = conn.prepare("SELECT rowid, length(bytes) FROM pages WHERE book_id = ?1 AND bucket = 'pages-v1' AND width = 1000 AND idx = ?2")?;
+        let mut full = conn.prepare(
+            "SELECT bytes FROM pages WHERE book_id = ?1 AND bucket = 'pages-v1' AND width = 1000 AND idx = ?2",
+        )?;
+        let (mut tq, mut tf) = (Duration::ZERO, Duration::ZERO);
+        for _ in 0..rounds {
+            for page in 0..pages {
+                let t = Instant::now();
+                let r: (i64, i64) =
+                    q.query_row(rusqlite::params![id.as_str(), page as i64], |r| Ok((r.get(0)?, r.get(1)?)))?;
+                tq += t.elapsed();
+                std::hint::black_box(r);
+                let t = Instant::now();
+                let b: Vec<u8> = full.query_row(rusqlite::params![id.as_str(), page as i64], |r| r.get(0))?;
+                tf += t.elapsed();
+                std::hint::black_box(b);
+            }
+        }
+        println!(
+            "detail: key lookup {:.1} µs, bare SELECT bytes {:.1} µs",
+            tq.as_secs_f64() * 1e6 / 600.0,
+            tf.as_secs_f64() * 1e6 / 600.0
+        );
+    }
     let mut report = Report::new(&format!("cache read: {pages} cached pages × {rounds} rounds"));
     report.time("std::fs::read of the same PNG (baseline)", total(&file_times), file_times.len());
     report.time("Cartable: page_image from the SQLite cache", total(&ours_times), ours_times.len());
@@ -266,6 +293,44 @@ fn search(corpus: &Path) -> anyhow::Result<()> {
     ];
     let conn = rusqlite::Connection::open(dir.path().join("library.sqlite3"))?;
     let mut bare = conn.prepare("SELECT rowid FROM texts_fts WHERE texts_fts MATCH ?1 ORDER BY rank LIMIT 20")?;
+    if std::env::var_os("CARTABLE_BENCH_DETAIL").is_some() {
+        for (name, sql) in [
+            (
+                "joins, no snippet",
+                "SELECT t.book_id, b.title, t.idx, t.label FROM texts_fts JOIN texts t ON t.id = texts_fts.rowid JOIN books b ON b.id = t.book_id WHERE texts_fts MATCH ?1 ORDER BY rank LIMIT 20",
+            ),
+            (
+                "snippet only",
+                "SELECT snippet(texts_fts, 0, '[', ']', '…', 16) FROM texts_fts WHERE texts_fts MATCH ?1 ORDER BY rank LIMIT 20",
+            ),
+            ("rowid + body", "SELECT rowid, body FROM texts_fts WHERE texts_fts MATCH ?1 ORDER BY rank LIMIT 20"),
+            (
+                "our SQL (joins + body)",
+                "SELECT t.book_id, b.title, t.idx, t.label, t.body FROM texts_fts JOIN texts t ON t.id = texts_fts.rowid JOIN books b ON b.id = t.book_id WHERE texts_fts MATCH ?1 ORDER BY rank LIMIT 20",
+            ),
+        ] {
+            let mut stmt = conn.prepare(sql)?;
+            let start = Instant::now();
+            for _ in 0..10 {
+                for q in queries {
+                    let fts = if q.starts_with('"') || q.ends_with('*') { q.to_owned() } else { format!("\"{q}\"") };
+                    let n: usize = stmt
+                        .query_map([&fts], |r| {
+                            Ok(r.get_ref(r.as_ref().column_count() - 1)
+                                .map(|v| v.as_bytes().map(|b| b.len()).unwrap_or(0))
+                                .unwrap_or(0))
+                        })?
+                        .map(|x| x.unwrap_or(0))
+                        .sum();
+                    std::hint::black_box(n);
+                }
+            }
+            println!(
+                "detail {name}: {:.3} ms/query",
+                start.elapsed().as_secs_f64() * 1e3 / (10 * queries.len()) as f64
+            );
+        }
+    }
     let rounds = 10;
     let mut bare_times = Vec::new();
     let mut ours_times = Vec::new();
@@ -301,44 +366,48 @@ fn formats(corpus: &Path, width: u32) -> anyhow::Result<()> {
     let pdf = corpus.join(TEXTBOOK);
     let engine = cartable_pdf::Engine::global()?;
     let pages: Vec<usize> = (0..30).collect();
-    let mut bitmaps = Vec::new();
-    // A first pass opens the document and warms PDFium's caches, as the baseline's does.
+    let candidates: Vec<(&str, Encoder)> = vec![
+        ("PNG, fastest deflate, grey when grey (chosen)", Box::new(|b| Ok(cartable_core::encode_page(b)?))),
+        ("PNG RGB, fastest deflate", Box::new(|b| png_with(b, png::Compression::Fastest))),
+        ("PNG RGBA as rendered, fastest deflate", Box::new(png_rgba)),
+        ("PNG RGB, block repack, fastest deflate", Box::new(png_rgb_blocks)),
+        ("PNG RGB, fast deflate", Box::new(|b| png_with(b, png::Compression::Fast))),
+        ("PNG RGB, balanced deflate", Box::new(|b| png_with(b, png::Compression::Balanced))),
+        ("JPEG q85 (lossy)", Box::new(jpeg)),
+        ("WebP lossless", Box::new(webp)),
+    ];
+    // A first pass opens the document and warms PDFium and the buffers, as the baseline's does.
     for &p in &pages {
-        engine.render(&pdf, None, p, width)?;
+        drop(engine.render(&pdf, None, p, width)?);
     }
-    let start = Instant::now();
+    let mut render = Duration::ZERO;
+    let mut encoded = vec![(Duration::ZERO, 0usize); candidates.len()];
+    let mut raw_size = 0;
     for &p in &pages {
-        bitmaps.push(engine.render(&pdf, None, p, width)?);
+        let start = Instant::now();
+        let bitmap = engine.render(&pdf, None, p, width)?;
+        render += start.elapsed();
+        raw_size += bitmap.rgba.len() / 4 * 3;
+        for ((_, encode), (time, size)) in candidates.iter().zip(encoded.iter_mut()) {
+            let start = Instant::now();
+            *size += encode(&bitmap)?.len();
+            *time += start.elapsed();
+        }
     }
-    let render = start.elapsed();
     let raw = raw_render(&pdf, 0, pages.len(), width)?;
     let mut report = Report::new(&format!("page formats: {} pages of {TEXTBOOK} at {width} px", pages.len()));
     report.time("PDFium render through the engine (reference)", render, pages.len());
     report.time("raw PDFium loop, same pages", raw, pages.len());
-    let raw_size: usize = bitmaps.iter().map(|b| b.rgba.len() / 4 * 3).sum();
-    let candidates: Vec<(&str, Encoder)> = vec![
-        ("PNG, fastest deflate (chosen)", Box::new(|b| Ok(cartable_core::encode_page(b)?))),
-        ("PNG, fast deflate", Box::new(|b| png_with(b, png::Compression::Fast))),
-        ("PNG, balanced deflate", Box::new(|b| png_with(b, png::Compression::Balanced))),
-        ("JPEG q85 (lossy)", Box::new(jpeg)),
-        ("WebP lossless", Box::new(webp)),
-    ];
-    for (name, encode) in candidates {
-        let start = Instant::now();
-        let mut size = 0;
-        for b in &bitmaps {
-            size += encode(b)?.len();
-        }
-        let took = start.elapsed();
+    for ((name, _), (took, size)) in candidates.iter().zip(&encoded) {
         report.line(&format!(
-            "{name:<32} {:>7.2} ms/page  {:>5.0}% of render time  {:>6.0} kB/page",
+            "{name:<46} {:>6.2} ms/page {:>5.0}% of render {:>6.0} kB/page",
             took.as_secs_f64() * 1e3 / pages.len() as f64,
             100.0 * took.as_secs_f64() / render.as_secs_f64(),
-            size as f64 / 1024.0 / pages.len() as f64
+            *size as f64 / 1024.0 / pages.len() as f64
         ));
     }
     report.line(&format!(
-        "{:<32} {:>7} ms/page  {:>5}% of render time  {:>6.0} kB/page",
+        "{:<46} {:>6} ms/page {:>5}% of render {:>6.0} kB/page",
         "raw RGB (no encoding)",
         "0",
         "0",
@@ -359,6 +428,45 @@ fn png_with(b: &cartable_pdf::Bitmap, level: png::Compression) -> anyhow::Result
     encoder.set_compression(level);
     let mut writer = encoder.write_header()?;
     writer.write_image_data(&b.to_rgb())?;
+    writer.finish()?;
+    Ok(out)
+}
+
+fn png_rgba(b: &cartable_pdf::Bitmap) -> anyhow::Result<Vec<u8>> {
+    let mut out = Vec::new();
+    let mut encoder = png::Encoder::new(&mut out, b.width, b.height);
+    encoder.set_color(png::ColorType::Rgba);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder.set_compression(png::Compression::Fastest);
+    let mut writer = encoder.write_header()?;
+    writer.write_image_data(&b.rgba)?;
+    writer.finish()?;
+    Ok(out)
+}
+
+fn png_rgb_blocks(b: &cartable_pdf::Bitmap) -> anyhow::Result<Vec<u8>> {
+    let mut rgb = vec![0u8; b.rgba.len() / 4 * 3];
+    for (src, dst) in b.rgba.chunks_exact(16).zip(rgb.chunks_exact_mut(12)) {
+        dst[0] = src[0];
+        dst[1] = src[1];
+        dst[2] = src[2];
+        dst[3] = src[4];
+        dst[4] = src[5];
+        dst[5] = src[6];
+        dst[6] = src[8];
+        dst[7] = src[9];
+        dst[8] = src[10];
+        dst[9] = src[12];
+        dst[10] = src[13];
+        dst[11] = src[14];
+    }
+    let mut out = Vec::new();
+    let mut encoder = png::Encoder::new(&mut out, b.width, b.height);
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder.set_compression(png::Compression::Fastest);
+    let mut writer = encoder.write_header()?;
+    writer.write_image_data(&rgb)?;
     writer.finish()?;
     Ok(out)
 }

@@ -46,6 +46,9 @@ pub struct Library {
     epubs: Mutex<Vec<(BookId, cartable_epub::Book)>>,
 }
 
+/// Pages a pre-render stores per transaction.
+const STORE_BATCH: usize = 8;
+
 /// How many EPUB archives stay open.
 const OPEN_EPUBS: usize = 2;
 
@@ -428,20 +431,41 @@ impl Library {
                 }
                 drop(pages);
             });
+            // Pages are stored in batches: one transaction per few pages instead of one each.
+            let mut batch: Vec<(usize, u32, Vec<u8>)> = Vec::with_capacity(STORE_BATCH);
+            let mut store = |batch: &mut Vec<(usize, u32, Vec<u8>)>| {
+                let now = self.clock.now();
+                self.with_db(|c| {
+                    let tx = c.unchecked_transaction()?;
+                    for (index, height, bytes) in batch.iter() {
+                        cache::put(&tx, id, PAGES_BUCKET, width, *index, *height, PAGE_MIME, bytes, now)?;
+                    }
+                    tx.commit()?;
+                    Ok(())
+                })?;
+                state.done += batch.len();
+                state.rendered += batch.len();
+                batch.clear();
+                progress(state);
+                Ok::<(), Error>(())
+            };
             for result in rendered {
                 let (index, bitmap) = result?;
-                let bytes = render::encode(&bitmap)?;
-                let now = self.clock.now();
-                self.with_db(|c| cache::put(c, id, PAGES_BUCKET, width, index, bitmap.height, PAGE_MIME, &bytes, now))?;
-                state.done += 1;
-                state.rendered += 1;
-                progress(state);
+                batch.push((index, bitmap.height, render::encode(&bitmap)?));
+                drop(bitmap);
+                if batch.len() == STORE_BATCH {
+                    store(&mut batch)?;
+                }
                 if cancel.load(Ordering::Relaxed) {
                     break;
                 }
             }
+            store(&mut batch)?;
             Ok::<(), Error>(())
         })?;
+        // Move the new pages from the write-ahead log into the database file, where reads
+        // come straight from the memory map.
+        self.with_db(cache::checkpoint)?;
         if state.done < total && cancel.load(Ordering::Relaxed) {
             return Err(Error::Cancelled);
         }
@@ -535,17 +559,13 @@ impl Library {
 
     /// Ranked hits for `query` across the library, or in one book.
     pub fn search(&self, query: &str, book: Option<&BookId>, limit: usize) -> Result<Vec<Hit>> {
-        let fts = search::to_fts(query)?;
-        let rows = self.with_db(|c| texts::search(c, &fts, book, limit.max(1)))?;
+        let query = search::Query::parse(query)?;
+        let snippets = search::Snippets::new(&query);
+        let cut = |body: &str| snippets.cut(body);
+        let rows = self.with_db(|c| texts::search(c, &query.to_fts(), book, limit.max(1), &cut))?;
         Ok(rows
             .into_iter()
-            .map(|r| Hit {
-                book: r.book,
-                title: r.title,
-                index: r.idx,
-                label: r.label,
-                snippet: search::snippet_html(&r.snippet),
-            })
+            .map(|r| Hit { snippet: r.snippet, book: r.book, title: r.title, index: r.idx, label: r.label })
             .collect())
     }
 

@@ -1,9 +1,10 @@
 //! Page images: the bytes a webview shows, and how they are made.
 //!
-//! Pages are PNG, written with the fastest deflate setting. PNG is lossless (text stays sharp
-//! at every zoom), every webview decodes it, and on textbook pages (mostly white, few colours)
-//! fast deflate costs a small share of PDFium's own render time. BENCHMARKS.md has the
-//! measurements (`cartable-bench formats`) that chose it over JPEG, WebP and raw bitmaps.
+//! Pages are PNG, written with the fastest deflate setting: 8-bit grey for grey pages, RGBA
+//! otherwise. PNG is lossless (text stays sharp at every zoom), every webview decodes it, and
+//! on textbook pages (mostly white, few colours) fast deflate costs about half of PDFium's own
+//! render time, less than any alternative. BENCHMARKS.md has the measurements
+//! (`cartable-bench formats`) that chose it over RGB PNG, JPEG, WebP and raw bitmaps.
 
 use serde::Serialize;
 
@@ -38,45 +39,49 @@ pub(crate) fn check_width(width: u32) -> Result<u32> {
     if (16..=MAX_WIDTH).contains(&width) { Ok(width) } else { Err(Error::InvalidWidth { width, max: MAX_WIDTH }) }
 }
 
-/// Encodes a rendered page as PNG: 8-bit grey when every pixel is grey (most text pages:
-/// a third of the data to compress), RGB otherwise. The pixels are repacked into a buffer each
-/// thread keeps, so that encoding touches no fresh memory.
+/// Encodes a rendered page as PNG: 8-bit grey when every pixel is grey (most text pages: a
+/// quarter of the data to compress, and smaller files), else RGBA straight from the render
+/// (repacking to RGB costs more than deflating the constant alpha byte).
 pub fn encode(bitmap: &Bitmap) -> Result<Vec<u8>> {
     thread_local! {
-        static PACKED: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+        static GREY: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
     }
     let failed =
         |e: png::EncodingError| Error::Io { context: "encoding a page image".into(), source: std::io::Error::other(e) };
-    PACKED.with_borrow_mut(|packed| {
-        let pixels = bitmap.rgba.len() / 4;
-        packed.clear();
-        packed.reserve(pixels * 3);
-        let mut grey = true;
-        for px in bitmap.rgba.chunks_exact(4) {
-            grey &= px[0] == px[1] && px[1] == px[2];
-            packed.extend_from_slice(&px[..3]);
-        }
-        let colour = if grey {
-            for i in 0..pixels {
-                packed[i] = packed[i * 3];
-            }
-            packed.truncate(pixels);
-            png::ColorType::Grayscale
-        } else {
-            png::ColorType::Rgb
-        };
-        let mut out = Vec::with_capacity(packed.len() / 12);
+    let write = |colour: png::ColorType, data: &[u8]| {
+        let mut out = Vec::with_capacity(data.len() / 12);
         {
             let mut encoder = png::Encoder::new(&mut out, bitmap.width, bitmap.height);
             encoder.set_color(colour);
             encoder.set_depth(png::BitDepth::Eight);
             encoder.set_compression(png::Compression::Fastest);
             let mut writer = encoder.write_header().map_err(failed)?;
-            writer.write_image_data(packed).map_err(failed)?;
+            writer.write_image_data(data).map_err(failed)?;
             writer.finish().map_err(failed)?;
         }
         Ok(out)
+    };
+    if !is_grey(&bitmap.rgba) {
+        return write(png::ColorType::Rgba, &bitmap.rgba);
+    }
+    GREY.with_borrow_mut(|grey| {
+        grey.resize(bitmap.rgba.len() / 4, 0);
+        for (out, px) in grey.iter_mut().zip(bitmap.rgba.chunks_exact(4)) {
+            *out = px[0];
+        }
+        write(png::ColorType::Grayscale, grey)
     })
+}
+
+/// Whether every pixel has R = G = B; branch-free so that it vectorises.
+fn is_grey(rgba: &[u8]) -> bool {
+    rgba.chunks_exact(64).all(|block| {
+        let mut diff = 0u8;
+        for px in block.chunks_exact(4) {
+            diff |= (px[0] ^ px[1]) | (px[1] ^ px[2]);
+        }
+        diff == 0
+    }) && rgba.chunks_exact(64).remainder().chunks_exact(4).all(|px| px[0] == px[1] && px[1] == px[2])
 }
 
 #[cfg(test)]
@@ -96,6 +101,10 @@ mod tests {
         let grey = Bitmap { width: 2, height: 1, rgba: vec![10, 10, 10, 255, 200, 200, 200, 255] };
         assert_eq!(decode(&encode(&grey).expect("encode")), (png::ColorType::Grayscale, vec![10, 200]));
         let colour = Bitmap { width: 2, height: 1, rgba: vec![10, 10, 10, 255, 200, 0, 0, 255] };
-        assert_eq!(decode(&encode(&colour).expect("encode")), (png::ColorType::Rgb, vec![10, 10, 10, 200, 0, 0]));
+        assert_eq!(
+            decode(&encode(&colour).expect("encode")),
+            (png::ColorType::Rgba, vec![10, 10, 10, 255, 200, 0, 0, 255]),
+            "colour pages keep every channel"
+        );
     }
 }

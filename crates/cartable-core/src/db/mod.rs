@@ -44,6 +44,18 @@ pub(crate) fn open(dir: &Path) -> Result<(Connection, bool)> {
 
 fn configure(conn: &Connection, schema: &str) -> Result<()> {
     conn.busy_timeout(Duration::from_secs(10))?;
+    if schema == "cache" {
+        // Page images are ~50–300 kB blobs: large database pages keep each one in a few pages
+        // instead of a long overflow chain (only takes effect when the file is created), and
+        // reads go through a memory map.
+        conn.pragma_update(Some(schema), "page_size", 65536)?;
+        conn.pragma_update(Some(schema), "mmap_size", 1i64 << 30)?;
+    }
+    if schema == "cache" {
+        // Checkpoint often (every 4 MiB of log): pages read from the database file come from
+        // the memory map, pages still in the log need read calls.
+        conn.pragma_update(Some(schema), "wal_autocheckpoint", 64)?;
+    }
     conn.pragma_update(Some(schema), "journal_mode", "WAL")?;
     // The library holds what the pupil owns: survive power loss. The cache can lose its last pages.
     let sync = if schema == "main" { "FULL" } else { "NORMAL" };

@@ -31,15 +31,17 @@ pub(crate) struct Row {
     pub snippet: String,
 }
 
-/// Start and end of a match in snippets: private-use characters that never occur in stored text.
-pub(crate) const MARK_START: char = '\u{E000}';
-pub(crate) const MARK_END: char = '\u{E001}';
-
-/// Ranked hits for an FTS5 `query` (already in FTS5 syntax), optionally in one book.
-pub(crate) fn search(conn: &Connection, query: &str, book: Option<&BookId>, limit: usize) -> Result<Vec<Row>> {
+/// Ranked hits for an FTS5 `query` (already in FTS5 syntax), optionally in one book. The
+/// snippet is cut by `snippet` from the page text while it is still in SQLite's buffer.
+pub(crate) fn search(
+    conn: &Connection,
+    query: &str,
+    book: Option<&BookId>,
+    limit: usize,
+    snippet: &dyn Fn(&str) -> String,
+) -> Result<Vec<Row>> {
     let sql = format!(
-        "SELECT t.book_id, b.title, t.idx, t.label,
-                snippet(texts_fts, 0, '{MARK_START}', '{MARK_END}', '…', 16)
+        "SELECT t.book_id, b.title, t.idx, t.label, t.body
          FROM texts_fts
          JOIN texts t ON t.id = texts_fts.rowid
          JOIN books b ON b.id = t.book_id
@@ -50,12 +52,13 @@ pub(crate) fn search(conn: &Connection, query: &str, book: Option<&BookId>, limi
     );
     let mut stmt = conn.prepare_cached(&sql)?;
     let map = |r: &rusqlite::Row| {
+        let body = r.get_ref(4)?.as_str().unwrap_or_default();
         Ok(Row {
+            snippet: snippet(body),
             book: r.get(0)?,
             title: r.get(1)?,
             idx: r.get::<_, i64>(2)? as usize,
             label: r.get(3)?,
-            snippet: r.get(4)?,
         })
     };
     let rows = match book {
