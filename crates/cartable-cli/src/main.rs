@@ -39,6 +39,12 @@ enum Command {
         /// Read the password of protected PDFs from the first line of standard input
         #[arg(long)]
         password_stdin: bool,
+        /// Also render every page of each PDF into the cache, in the same pass
+        #[arg(long)]
+        prerender: bool,
+        /// Width of the pre-rendered pages, in pixels
+        #[arg(long, value_name = "PX", default_value_t = DEFAULT_WIDTH, requires = "prerender")]
+        width: u32,
         #[arg(long)]
         json: bool,
     },
@@ -141,10 +147,13 @@ fn open(home_flag: Option<PathBuf>) -> anyhow::Result<Library> {
     Library::open(&root, options).with_context(|| format!("opening the library in {}", root.display()))
 }
 
-fn run(cli: Cli, out: &mut Out, interrupted: &AtomicBool) -> anyhow::Result<ExitCode> {
+fn run(cli: Cli, out: &mut Out, interrupted: &Arc<AtomicBool>) -> anyhow::Result<ExitCode> {
     let library = open(cli.home)?;
     match cli.command {
-        Command::Import { files, password_stdin, json } => import(&library, &files, password_stdin, json, out),
+        Command::Import { files, password_stdin, prerender, width, json } => {
+            let render = prerender.then_some(width);
+            import(&library, &files, password_stdin, render, json, out, interrupted)
+        }
         Command::List { json } => list(&library, json, out),
         Command::Info { book, json } => info(&library, &book, json, out),
         Command::Render { book, page, label, width, out: file } => {
@@ -178,15 +187,29 @@ fn import(
     library: &Library,
     files: &[PathBuf],
     password_stdin: bool,
+    prerender: Option<u32>,
     json: bool,
     out: &mut Out,
+    interrupted: &Arc<AtomicBool>,
 ) -> anyhow::Result<ExitCode> {
     let password = if password_stdin { Some(read_password()?) } else { None };
     let mut lines = Vec::new();
     let mut failed = false;
     for file in files {
         let shown = file.display().to_string();
-        let result = library.import(file, password.as_deref());
+        let result = match prerender {
+            None => library.import(file, password.as_deref()),
+            Some(width) => {
+                let bar = progress_bar(&format!("{shown} at {width} px"), json);
+                let result =
+                    library.import_prerendered(file, password.as_deref(), width, interrupted.clone(), &mut |p| {
+                        bar.set_length(p.total as u64);
+                        bar.set_position(p.done as u64);
+                    });
+                bar.finish_and_clear();
+                result
+            }
+        };
         let line = ImportLine::new(shown.clone(), &result);
         match &result {
             Ok(done) if !json => {
@@ -343,6 +366,18 @@ fn text(
     Ok(ExitCode::SUCCESS)
 }
 
+/// A progress bar on standard error (hidden for --json; indicatif hides it off a terminal).
+fn progress_bar(message: &str, hidden: bool) -> indicatif::ProgressBar {
+    let bar = if hidden { indicatif::ProgressBar::hidden() } else { indicatif::ProgressBar::new(0) };
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} pages, {per_sec}, {eta} left")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    bar.set_message(message.to_owned());
+    bar
+}
+
 fn prerender(
     library: &Library,
     query: &str,
@@ -357,13 +392,7 @@ fn prerender(
         widths.push(THUMBNAIL_WIDTH);
     }
     for width in widths {
-        let bar = indicatif::ProgressBar::new(0);
-        bar.set_style(
-            indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} pages, {per_sec}, {eta} left")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
-                .progress_chars("=> "),
-        );
-        bar.set_message(format!("{title} at {width} px"));
+        let bar = progress_bar(&format!("{title} at {width} px"), false);
         let result = library.prerender(&id, width, interrupted, &mut |p| {
             bar.set_length(p.total as u64);
             bar.set_position(p.done as u64);

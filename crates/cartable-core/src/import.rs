@@ -3,8 +3,6 @@
 use std::io::Read;
 use std::path::Path;
 
-use cartable_pdf::Engine;
-
 use crate::db::books::NewBook;
 use crate::model::{Format, Identifier, Layout, PageLabel, PageSize, Section, Source, TocEntry};
 use crate::{BookId, Error, Result, text};
@@ -123,9 +121,8 @@ fn split_list(value: Option<&str>) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// Reads a PDF (already opened successfully with `password`, if it needed one).
-pub(crate) fn pdf(engine: &Engine, path: &Path, password: Option<&str>) -> Result<Content> {
-    let info = engine.read(path, password)?;
+/// A PDF's content from what the engine read of it.
+pub(crate) fn pdf(info: cartable_pdf::DocumentInfo) -> Result<Content> {
     let pages: Vec<(Option<String>, PageSize)> =
         info.pages.iter().map(|p| (p.label.clone(), PageSize { width: p.width, height: p.height })).collect();
     let texts: Vec<(usize, Option<String>, String)> =

@@ -114,6 +114,13 @@ impl ImportLine {
     }
 }
 
+/// Rendering pages into the cache while a PDF is imported.
+struct RenderAlong<'a> {
+    width: u32,
+    stop: Arc<AtomicBool>,
+    progress: &'a mut dyn FnMut(Progress),
+}
+
 /// Where a pre-render stands.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -193,7 +200,7 @@ impl Library {
         for book in seed {
             let staged = store::stage_bytes(&self.root, book.bytes)?;
             let source = Source::Bundled { name: book.name.to_owned() };
-            match self.import_staged(staged, Path::new(book.name), None, source) {
+            match self.import_staged(staged, Path::new(book.name), None, source, None) {
                 Ok(_) | Err(Error::Epub(_) | Error::Pdf(_) | Error::UnsupportedFormat { .. }) => {}
                 Err(e) => return Err(e),
             }
@@ -207,7 +214,25 @@ impl Library {
     pub fn import(&self, path: &Path, password: Option<&str>) -> Result<Imported> {
         let source = Source::File { path: path.to_string_lossy().into_owned() };
         let staged = store::stage_copy(&self.root, path)?;
-        self.import_staged(staged, path, password, source)
+        self.import_staged(staged, path, password, source, None)
+    }
+
+    /// Imports one file and, for a PDF, renders every page into the cache at `width` in the
+    /// same pass (each page is loaded once for its text and its image), so that the whole book
+    /// reads without waiting. `stop` ends the rendering early (the import itself completes);
+    /// [`Library::prerender`] finishes it later.
+    pub fn import_prerendered(
+        &self,
+        path: &Path,
+        password: Option<&str>,
+        width: u32,
+        stop: Arc<AtomicBool>,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<Imported> {
+        let width = render::check_width(width)?;
+        let source = Source::File { path: path.to_string_lossy().into_owned() };
+        let staged = store::stage_copy(&self.root, path)?;
+        self.import_staged(staged, path, password, source, Some(RenderAlong { width, stop, progress }))
     }
 
     fn import_staged(
@@ -216,6 +241,7 @@ impl Library {
         original: &Path,
         password: Option<&str>,
         source: Source,
+        render: Option<RenderAlong<'_>>,
     ) -> Result<Imported> {
         let id = BookId::from_hex(staged.sha256.clone());
         if self.with_db(|c| books::exists(c, &id))? {
@@ -228,7 +254,7 @@ impl Library {
         }
         let format = import::sniff(&staged.path, original)?;
         let (content, stored, was_protected) = match format {
-            Format::Pdf => self.read_pdf(staged, password)?,
+            Format::Pdf => self.read_pdf(&id, staged, password, render)?,
             Format::Epub => (import::epub(&staged.path)?, staged, false),
         };
         let fallback_title = original
@@ -279,18 +305,28 @@ impl Library {
     /// password is needed once, here, and never stored.
     fn read_pdf(
         &self,
+        id: &BookId,
         staged: store::Staged,
         password: Option<&str>,
+        mut render: Option<RenderAlong<'_>>,
     ) -> Result<(import::Content, store::Staged, bool)> {
         let engine = self.engine()?;
+        let mut read = |password: Option<&str>| match render.as_mut() {
+            None => Ok(engine.read(&staged.path, password)?),
+            Some(along) => self.read_caching(engine, id, &staged.path, password, along),
+        };
         match engine.page_count(&staged.path, None) {
-            Ok(_) => Ok((import::pdf(engine, &staged.path, None)?, staged, false)),
+            Ok(_) => {
+                let content = import::pdf(read(None)?)?;
+                Ok((content, staged, false))
+            }
             Err(cartable_pdf::Error::PasswordRequired) => {
                 let password = password.ok_or(Error::PasswordRequired)?;
-                let content = import::pdf(engine, &staged.path, Some(password)).map_err(|e| match e {
+                let info = read(Some(password)).map_err(|e| match e {
                     Error::Pdf(cartable_pdf::Error::WrongPassword) => Error::WrongPassword,
                     other => other,
                 })?;
+                let content = import::pdf(info)?;
                 let bytes = engine.decrypt(&staged.path, password)?;
                 engine.close(&staged.path);
                 let unprotected = store::stage_bytes(&self.root, &bytes)?;
@@ -298,6 +334,29 @@ impl Library {
             }
             Err(e) => Err(e.into()),
         }
+    }
+
+    /// Reads a PDF while its pages, rendered in the same pass on the engine's thread, are
+    /// encoded and stored on this one.
+    fn read_caching(
+        &self,
+        engine: &Engine,
+        id: &BookId,
+        path: &Path,
+        password: Option<&str>,
+        along: &mut RenderAlong<'_>,
+    ) -> Result<cartable_pdf::DocumentInfo> {
+        let total = engine.page_count(path, password)?;
+        let mut state = Progress { done: 0, total, rendered: 0 };
+        (along.progress)(state);
+        let (pages, rendered) = mpsc::sync_channel(2);
+        std::thread::scope(|scope| {
+            let reader = scope.spawn(|| engine.read_rendering(path, password, along.width, pages, along.stop.clone()));
+            let stored = self.cache_pages(id, along.width, rendered, &mut state, &along.stop, &mut *along.progress);
+            let info = reader.join().map_err(|_| Error::Pdf(cartable_pdf::Error::EngineStopped))?;
+            stored?;
+            Ok(info?)
+        })
     }
 
     // ----- reading ----------------------------------------------------------------------
@@ -416,60 +475,81 @@ impl Library {
         };
         let engine = self.engine()?.clone();
         // PDFium renders the next page on its thread while this one encodes and stores.
-        let (pages, rendered) = mpsc::sync_channel::<Result<(usize, cartable_pdf::Bitmap)>>(2);
-        std::thread::scope(|scope| {
-            scope.spawn(|| {
+        let (pages, rendered) = mpsc::sync_channel::<(usize, cartable_pdf::Bitmap)>(2);
+        let failed = std::thread::scope(|scope| {
+            let producer = scope.spawn(|| {
+                // Owned here, so that the consumer's loop ends when this thread does.
+                let pages = pages;
                 for &index in &missing {
                     if cancel.load(Ordering::Relaxed) {
                         break;
                     }
-                    let result = engine.render(&path, None, index, width).map(|b| (index, b)).map_err(Error::from);
-                    let failed = result.is_err();
-                    if pages.send(result).is_err() || failed {
-                        break;
+                    match engine.render(&path, None, index, width) {
+                        Ok(bitmap) => {
+                            if pages.send((index, bitmap)).is_err() {
+                                break;
+                            }
+                        }
+                        Err(e) => return Some(e),
                     }
                 }
-                drop(pages);
+                None
             });
-            // Pages are stored in batches: one transaction per few pages instead of one each.
-            let mut batch: Vec<(usize, u32, Vec<u8>)> = Vec::with_capacity(STORE_BATCH);
-            let mut store = |batch: &mut Vec<(usize, u32, Vec<u8>)>| {
-                let now = self.clock.now();
-                self.with_db(|c| {
-                    let tx = c.unchecked_transaction()?;
-                    for (index, height, bytes) in batch.iter() {
-                        cache::put(&tx, id, PAGES_BUCKET, width, *index, *height, PAGE_MIME, bytes, now)?;
-                    }
-                    tx.commit()?;
-                    Ok(())
-                })?;
-                state.done += batch.len();
-                state.rendered += batch.len();
-                batch.clear();
-                progress(state);
-                Ok::<(), Error>(())
-            };
-            for result in rendered {
-                let (index, bitmap) = result?;
-                batch.push((index, bitmap.height, render::encode(&bitmap)?));
-                drop(bitmap);
-                if batch.len() == STORE_BATCH {
-                    store(&mut batch)?;
-                }
-                if cancel.load(Ordering::Relaxed) {
-                    break;
-                }
-            }
-            store(&mut batch)?;
-            Ok::<(), Error>(())
+            let stored = self.cache_pages(id, width, rendered, &mut state, cancel, progress);
+            let failed = producer.join().ok().flatten();
+            stored.map(|()| failed)
         })?;
-        // Move the new pages from the write-ahead log into the database file, where reads
-        // come straight from the memory map.
-        self.with_db(cache::checkpoint)?;
+        if let Some(e) = failed {
+            return Err(e.into());
+        }
         if state.done < total && cancel.load(Ordering::Relaxed) {
             return Err(Error::Cancelled);
         }
         Ok(state)
+    }
+
+    /// Encodes and stores rendered pages as they arrive, a few per transaction, until the
+    /// sender is done or `cancel` is set; `state` counts them and `progress` hears of each batch.
+    fn cache_pages(
+        &self,
+        id: &BookId,
+        width: u32,
+        rendered: mpsc::Receiver<(usize, cartable_pdf::Bitmap)>,
+        state: &mut Progress,
+        cancel: &AtomicBool,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<()> {
+        let mut batch: Vec<(usize, u32, Vec<u8>)> = Vec::with_capacity(STORE_BATCH);
+        let mut store = |batch: &mut Vec<(usize, u32, Vec<u8>)>| {
+            if batch.is_empty() {
+                return Ok(());
+            }
+            let now = self.clock.now();
+            self.with_db(|c| {
+                let tx = c.unchecked_transaction()?;
+                for (index, height, bytes) in batch.iter() {
+                    cache::put(&tx, id, PAGES_BUCKET, width, *index, *height, PAGE_MIME, bytes, now)?;
+                }
+                tx.commit()?;
+                Ok(())
+            })?;
+            state.done += batch.len();
+            state.rendered += batch.len();
+            batch.clear();
+            progress(*state);
+            Ok::<(), Error>(())
+        };
+        for (index, bitmap) in rendered {
+            batch.push((index, bitmap.height, render::encode(&bitmap)?));
+            drop(bitmap);
+            if batch.len() == STORE_BATCH {
+                store(&mut batch)?;
+            }
+            if cancel.load(Ordering::Relaxed) {
+                break;
+            }
+        }
+        store(&mut batch)
     }
 
     /// The cover image of a book: the EPUB's cover, or the first page of a PDF as a thumbnail.

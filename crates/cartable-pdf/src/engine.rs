@@ -2,7 +2,8 @@
 
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, mpsc};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, mpsc};
 
 use pdfium_render::prelude::*;
 
@@ -126,7 +127,33 @@ impl Engine {
         let (path, password) = owned(path, password);
         self.call(move |w| {
             let doc = w.document(&path, password.as_deref())?;
-            read_document(doc)
+            read_document(doc, &mut |_, _| {})
+        })
+    }
+
+    /// [`Engine::read`], rendering every page at `width` as it goes (each page is loaded once
+    /// for both) and sending the bitmaps to `pages`. Rendering stops, and reading goes on, when
+    /// `stop` is set or the receiver is gone; a page that fails to render is skipped.
+    pub fn read_rendering(
+        &self,
+        path: &Path,
+        password: Option<&str>,
+        width: u32,
+        pages: mpsc::SyncSender<(usize, Bitmap)>,
+        stop: Arc<AtomicBool>,
+    ) -> Result<DocumentInfo, Error> {
+        let (path, password) = owned(path, password);
+        self.call(move |w| {
+            let doc = w.document(&path, password.as_deref())?;
+            let mut sending = true;
+            read_document(doc, &mut |index, page| {
+                if !sending || stop.load(Ordering::Relaxed) {
+                    return;
+                }
+                if let Ok(bitmap) = render_loaded(page, index, width) {
+                    sending = pages.send((index, bitmap)).is_ok();
+                }
+            })
         })
     }
 
@@ -259,7 +286,7 @@ fn open_error(error: PdfiumError, password: Option<&str>) -> Error {
     }
 }
 
-fn read_document(doc: &PdfDocument) -> Result<DocumentInfo, Error> {
+fn read_document(doc: &PdfDocument, on_page: &mut dyn FnMut(usize, &PdfPage)) -> Result<DocumentInfo, Error> {
     let meta = doc.metadata();
     let tag =
         |t: PdfDocumentMetadataTagType| meta.get(t).map(|v| v.value().trim().to_owned()).filter(|v| !v.is_empty());
@@ -277,6 +304,7 @@ fn read_document(doc: &PdfDocument) -> Result<DocumentInfo, Error> {
                     height: page.height().value,
                 });
                 texts.push(page.text().map(|t| t.all()).unwrap_or_default());
+                on_page(index, &page);
             }
             Err(_) => {
                 let size = pages.page_size(index as PdfPageIndex).ok();
@@ -387,7 +415,10 @@ pub fn render_height(page_width: f32, page_height: f32, width: u32) -> u32 {
 }
 
 fn render_page(doc: &PdfDocument, index: usize, width: u32) -> Result<Bitmap, Error> {
-    let page = checked_page(doc, index)?;
+    render_loaded(&checked_page(doc, index)?, index, width)
+}
+
+fn render_loaded(page: &PdfPage, index: usize, width: u32) -> Result<Bitmap, Error> {
     let width = width.clamp(1, MAX_RENDER_SIDE);
     let height = render_height(page.width().value, page.height().value, width);
     // PDFium composes fastest into 32-bit bitmaps; with its byte order reversed the pixels

@@ -90,12 +90,6 @@ pub(crate) fn delete_orphans(conn: &Connection) -> Result<usize> {
     Ok(conn.execute("DELETE FROM cache.pages WHERE book_id NOT IN (SELECT id FROM main.books)", [])?)
 }
 
-/// Copies the cache's write-ahead log into its database file (without waiting for readers).
-pub(crate) fn checkpoint(conn: &Connection) -> Result<()> {
-    conn.query_row("PRAGMA cache.wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -166,3 +166,36 @@ fn the_text_layer_matches_the_page_text() {
         assert!(joined.contains(&w), "the layer holds the page's words: {w}");
     }
 }
+
+#[test]
+fn import_with_prerender_caches_every_page_in_the_same_pass() {
+    let (_dir, library) = library();
+    let mut last = cartable_core::Progress::default();
+    let done = library
+        .import_prerendered(
+            &corpus("pdf/readium-daisy-miller.pdf"),
+            None,
+            300,
+            std::sync::Arc::new(AtomicBool::new(false)),
+            &mut |p| last = p,
+        )
+        .expect("import");
+    assert_eq!(done.book.pages, Some(80));
+    assert_eq!((last.done, last.total), (80, 80), "progress reaches every page");
+    let again = library.prerender(&done.book.id, 300, &AtomicBool::new(false), &mut |_| {}).expect("prerender");
+    assert_eq!(again.rendered, 0, "nothing is left to render");
+    assert!(library.page_image(&done.book.id, 40, 300).expect("page").cached);
+    assert!(!library.search("Daisy", Some(&done.book.id), 5).expect("search").is_empty(), "the text is indexed too");
+    // A protected PDF takes the same path with its password.
+    let protected = library
+        .import_prerendered(
+            &corpus("pdf/sf-libreoffice-writer-password.pdf"),
+            Some("openpassword"),
+            300,
+            std::sync::Arc::new(AtomicBool::new(false)),
+            &mut |_| {},
+        )
+        .expect("protected import");
+    assert!(library.page_image(&protected.book.id, 0, 300).expect("page").cached);
+    assert!(library.check().expect("check").problems.is_empty());
+}
