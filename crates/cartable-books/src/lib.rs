@@ -43,3 +43,7 @@ pub const BUNDLED: &[Bundled] = &[
         bytes: include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../books/geometrie-cahier-fxl.epub")),
     },
 ];
+
+/// The catalogue of the bundled books (OPDS 1.2, `books/catalogue.xml`): the app serves it and
+/// the books it links at `bundled://cartable/…`, so that catalogues can be tried offline.
+pub const CATALOGUE: &[u8] = include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../books/catalogue.xml"));

@@ -1,5 +1,6 @@
 //! `cartable`: the textbook library from the command line.
 
+mod online;
 mod output;
 
 use std::io::{IsTerminal, Read};
@@ -113,6 +114,82 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Catalogues (OPDS) of publishers and schools
+    Catalog {
+        #[command(subcommand)]
+        action: CatalogAction,
+    },
+    /// Download a book from a catalogue link into the library (resumes where it stopped)
+    Download {
+        /// The book's address (an acquisition link of a catalogue)
+        url: String,
+        /// The catalogue it comes from (to sign in, and to find new editions later)
+        #[arg(long, value_name = "NAME")]
+        catalog: Option<String>,
+        /// Cap the speed, in kilobytes per second (for weak connections)
+        #[arg(long, value_name = "KB_S")]
+        limit: Option<u64>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The download queue
+    Downloads {
+        /// Forget finished and cancelled downloads
+        #[arg(long)]
+        clear: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Find books whose catalogue has a new edition
+    Updates {
+        /// Download the new editions (each old edition stays until its new one is in)
+        #[arg(long)]
+        apply: bool,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+pub(crate) enum CatalogAction {
+    /// Add a catalogue by its address
+    Add {
+        url: String,
+        #[arg(long)]
+        name: Option<String>,
+        /// User name, when the catalogue asks to sign in (the password is read from standard input)
+        #[arg(long, requires = "password_stdin")]
+        user: Option<String>,
+        #[arg(long)]
+        password_stdin: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the catalogues
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Rename a catalogue
+    Rename { catalog: String, name: String },
+    /// Remove a catalogue (its books stay)
+    Remove { catalog: String },
+    /// Show a page of a catalogue (its first page, or --page)
+    Browse {
+        /// A catalogue (name or number) or an address
+        catalog: String,
+        #[arg(long, value_name = "URL")]
+        page: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Search a catalogue
+    Search {
+        catalog: String,
+        query: String,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -170,10 +247,16 @@ fn run(cli: Cli, out: &mut Out, interrupted: &Arc<AtomicBool>) -> anyhow::Result
             Ok(ExitCode::SUCCESS)
         }
         Command::Check { json } => check(&library, json, out),
+        Command::Catalog { action } => online::catalog(library, action, out),
+        Command::Download { url, catalog, limit, json } => {
+            online::download(library, &url, catalog.as_deref(), limit, json, out, interrupted)
+        }
+        Command::Downloads { clear, json } => online::downloads(library, clear, json, out),
+        Command::Updates { apply, json } => online::updates(library, apply, json, out, interrupted),
     }
 }
 
-fn read_password() -> anyhow::Result<String> {
+pub(crate) fn read_password() -> anyhow::Result<String> {
     let mut line = String::new();
     std::io::stdin().read_to_string(&mut line).context("reading the password from standard input")?;
     let password = line.lines().next().unwrap_or_default().to_owned();
@@ -367,7 +450,7 @@ fn text(
 }
 
 /// A progress bar on standard error (hidden for --json; indicatif hides it off a terminal).
-fn progress_bar(message: &str, hidden: bool) -> indicatif::ProgressBar {
+pub(crate) fn progress_bar(message: &str, hidden: bool) -> indicatif::ProgressBar {
     let bar = if hidden { indicatif::ProgressBar::hidden() } else { indicatif::ProgressBar::new(0) };
     bar.set_style(
         indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} pages, {per_sec}, {eta} left")

@@ -50,6 +50,32 @@ pub enum Error {
     #[error("the operation was interrupted; what was done so far is kept, and running it again resumes")]
     Cancelled,
 
+    #[error("no catalogue matches \"{0}\"; `cartable catalog list` shows them")]
+    CatalogNotFound(String),
+
+    #[error("\"{0}\" is not a catalogue address; give one that starts with https:// or http://")]
+    InvalidAddress(String),
+
+    #[error("{}", if *.wrong_password { "the catalogue refused this user name or password; check them and sign in again" } else { "this catalogue asks you to sign in first" })]
+    SignInRequired { wrong_password: bool, auth: Option<Box<cartable_opds::AuthDocument>> },
+
+    #[error("this catalogue has no search; browse its pages instead")]
+    NoCatalogSearch,
+
+    #[error("no download has the number {0}; `cartable downloads` lists them")]
+    DownloadNotFound(i64),
+
+    #[error(
+        "the catalogue sent a file that is neither a PDF nor an EPUB; the book could not be added (nothing was kept)"
+    )]
+    NotABook,
+
+    #[error(transparent)]
+    Net(#[from] cartable_net::Error),
+
+    #[error(transparent)]
+    Opds(#[from] cartable_opds::Error),
+
     #[error(transparent)]
     Pdf(#[from] cartable_pdf::Error),
 
@@ -81,6 +107,15 @@ impl Error {
             Error::InvalidPosition(_) => "InvalidPosition",
             Error::DiskFull => "DiskFull",
             Error::Cancelled => "Cancelled",
+            Error::CatalogNotFound(_) => "CatalogNotFound",
+            Error::InvalidAddress(_) => "InvalidAddress",
+            Error::SignInRequired { wrong_password: true, .. } => "WrongCredentials",
+            Error::SignInRequired { .. } => "SignInRequired",
+            Error::NoCatalogSearch => "NoCatalogSearch",
+            Error::DownloadNotFound(_) => "DownloadNotFound",
+            Error::NotABook => "NotABook",
+            Error::Net(e) => e.code(),
+            Error::Opds(_) => "BadCatalog",
             Error::Pdf(cartable_pdf::Error::LibraryMissing { .. } | cartable_pdf::Error::LibraryLoad { .. }) => {
                 "PdfEngineMissing"
             }
@@ -129,11 +164,14 @@ impl From<rusqlite::Error> for Error {
     }
 }
 
-/// What crosses to a UI or a script: `{ "code": "BookNotFound", "message": "…" }`.
+/// What crosses to a UI or a script: `{ "code": "BookNotFound", "message": "…" }`, and for
+/// some codes the details a UI needs (`SignInRequired`: how the catalogue signs in).
 #[derive(Debug, Clone, Serialize)]
 pub struct ErrorView {
     pub code: &'static str,
     pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub details: Option<serde_json::Value>,
 }
 
 impl From<Error> for ErrorView {
@@ -144,6 +182,10 @@ impl From<Error> for ErrorView {
 
 impl From<&Error> for ErrorView {
     fn from(e: &Error) -> Self {
-        ErrorView { code: e.code(), message: e.to_string() }
+        let details = match e {
+            Error::SignInRequired { auth: Some(auth), .. } => serde_json::to_value(auth).ok(),
+            _ => None,
+        };
+        ErrorView { code: e.code(), message: e.to_string(), details }
     }
 }

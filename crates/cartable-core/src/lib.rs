@@ -12,6 +12,7 @@ mod id;
 mod import;
 mod library;
 mod model;
+pub mod online;
 mod render;
 mod sanitize;
 mod search;

@@ -175,7 +175,11 @@ impl Library {
         &self.root
     }
 
-    fn with_db<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+    pub(crate) fn now(&self) -> i64 {
+        self.clock.now()
+    }
+
+    pub(crate) fn with_db<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
         f(&self.lock())
     }
 
@@ -215,6 +219,29 @@ impl Library {
         let source = Source::File { path: path.to_string_lossy().into_owned() };
         let staged = store::stage_copy(&self.root, path)?;
         self.import_staged(staged, path, password, source, None)
+    }
+
+    /// Imports a finished download: the file is moved into the library (not copied) and must
+    /// be a PDF or an EPUB; `name` stands for its file name (its type and, for a PDF without a
+    /// title, its title).
+    pub(crate) fn import_downloaded(
+        &self,
+        path: &Path,
+        sha256: String,
+        name: &str,
+        source: Source,
+    ) -> Result<Imported> {
+        // What a server sends is judged by its first bytes, never by its name: a sign-in page
+        // served at `livre.pdf` is not a PDF.
+        if import::sniff(path, Path::new("")).is_err() {
+            let _ = std::fs::remove_file(path);
+            return Err(Error::NotABook);
+        }
+        let staged = store::stage_moved(&self.root, path, sha256)?;
+        self.import_staged(staged, Path::new(name), None, source, None).map_err(|e| match e {
+            Error::UnsupportedFormat { .. } => Error::NotABook,
+            other => other,
+        })
     }
 
     /// Imports one file and, for a PDF, renders every page into the cache at `width` in the

@@ -67,6 +67,8 @@ pub enum Source {
     File { path: String },
     /// One of the textbooks that ship with Cartable.
     Bundled { name: String },
+    /// Downloaded from a catalogue.
+    Catalog { url: String, catalog: Option<String> },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -79,6 +79,23 @@ pub(crate) fn stage_copy(root: &Path, source: &Path) -> Result<Staged> {
     finish(path, file, hasher, size)
 }
 
+/// Moves a finished download (already hashed and fsynced) into `tmp/`, without copying it.
+pub(crate) fn stage_moved(root: &Path, source: &Path, sha256: String) -> Result<Staged> {
+    let (path, file) = new_tmp(root)?;
+    if let Err(e) = fs::rename(source, &path) {
+        let _ = fs::remove_file(&path);
+        return Err(Error::io(format!("moving {} into the library", source.display()))(e));
+    }
+    // The lock taken by `new_tmp` is on the placeholder's inode, replaced by the rename:
+    // take it again on the moved file.
+    drop(file);
+    let file =
+        File::options().read(true).write(true).open(&path).map_err(Error::io(format!("opening {}", path.display())))?;
+    file.lock().map_err(Error::io(format!("locking {}", path.display())))?;
+    let size = file.metadata().map_err(Error::io("reading the download's size"))?.len();
+    Ok(Staged { path, sha256, size, file })
+}
+
 /// Writes `bytes` into `tmp/` and fsyncs them.
 pub(crate) fn stage_bytes(root: &Path, bytes: &[u8]) -> Result<Staged> {
     let (path, mut file) = new_tmp(root)?;

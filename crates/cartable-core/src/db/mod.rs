@@ -7,6 +7,8 @@
 
 pub(crate) mod books;
 pub(crate) mod cache;
+pub(crate) mod catalogs;
+pub(crate) mod downloads;
 pub(crate) mod entries;
 pub(crate) mod positions;
 pub(crate) mod settings;
@@ -27,6 +29,7 @@ const LIBRARY_MIGRATIONS: &[&str] = &[
     include_str!("migrations/library/0001_books.sql"),
     include_str!("migrations/library/0002_positions.sql"),
     include_str!("migrations/library/0003_section_sizes.sql"),
+    include_str!("migrations/library/0004_catalogs.sql"),
 ];
 const CACHE_MIGRATIONS: &[&str] = &[include_str!("migrations/cache/0001_pages.sql")];
 

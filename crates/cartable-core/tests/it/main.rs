@@ -2,7 +2,9 @@
 
 mod corpus;
 mod library;
+mod online;
 mod search;
+mod server;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
