@@ -15,6 +15,22 @@ const COMMANDS: &[&str] = &[
     "search",
     "text_layer",
     "page_for_label",
+    "list_catalogs",
+    "add_catalog",
+    "rename_catalog",
+    "remove_catalog",
+    "sign_in",
+    "browse_catalog",
+    "search_catalog",
+    "list_downloads",
+    "start_download",
+    "pause_download",
+    "resume_download",
+    "cancel_download",
+    "clear_downloads",
+    "set_bandwidth",
+    "check_updates",
+    "accept_update",
 ];
 
 fn main() {

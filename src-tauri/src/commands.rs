@@ -6,7 +6,9 @@ use std::path::PathBuf;
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, State};
 
+use cartable_core::online::{Catalog, Credential, DownloadRequest, DownloadView, FeedPage, Update};
 use cartable_core::{BookId, ErrorView, Hit, ImportLine, Opened, Position, ShelfBook, TextRun};
+use tauri::Manager;
 
 use crate::AppState;
 
@@ -97,7 +99,125 @@ pub async fn import_files(
         }
         lines
     };
-    tauri::async_runtime::spawn_blocking(work)
-        .await
-        .map_err(|e| ErrorView { code: "Internal", message: format!("the import stopped unexpectedly: {e}") })
+    tauri::async_runtime::spawn_blocking(work).await.map_err(|e| ErrorView {
+        code: "Internal",
+        message: format!("the import stopped unexpectedly: {e}"),
+        details: None,
+    })
+}
+
+// ----- catalogues ---------------------------------------------------------------------------
+
+#[tauri::command]
+pub async fn list_catalogs(state: State<'_, AppState>) -> Reply<Vec<Catalog>> {
+    Ok(state.online.catalogs()?)
+}
+
+#[tauri::command]
+pub async fn add_catalog(
+    state: State<'_, AppState>,
+    url: String,
+    name: Option<String>,
+    username: Option<String>,
+    password: Option<String>,
+) -> Reply<Catalog> {
+    let credential =
+        username.map(|username| Credential { username, password: password.unwrap_or_default(), token: None });
+    Ok(state.online.add_catalog(&url, name.as_deref(), credential).await?)
+}
+
+#[tauri::command]
+pub async fn rename_catalog(state: State<'_, AppState>, id: i64, name: String) -> Reply<()> {
+    Ok(state.online.rename_catalog(id, &name)?)
+}
+
+#[tauri::command]
+pub async fn remove_catalog(state: State<'_, AppState>, id: i64) -> Reply<()> {
+    Ok(state.online.remove_catalog(id)?)
+}
+
+#[tauri::command]
+pub async fn sign_in(state: State<'_, AppState>, id: i64, username: String, password: String) -> Reply<()> {
+    Ok(state.online.sign_in(id, Credential { username, password, token: None })?)
+}
+
+#[tauri::command]
+pub async fn browse_catalog(state: State<'_, AppState>, catalog: i64, url: Option<String>) -> Reply<FeedPage> {
+    Ok(state.online.browse(catalog, url.as_deref()).await?)
+}
+
+#[tauri::command]
+pub async fn search_catalog(state: State<'_, AppState>, catalog: i64, query: String) -> Reply<FeedPage> {
+    Ok(state.online.search(catalog, &query).await?)
+}
+
+// ----- downloads ----------------------------------------------------------------------------
+
+/// Runs the download queue in the background, unless it already runs; every change is sent
+/// to the window as `download-progress`.
+pub fn run_downloads(app: &AppHandle) {
+    let state = app.state::<AppState>();
+    let mut running = state.downloads.lock().unwrap_or_else(|p| p.into_inner());
+    if running.as_ref().is_some_and(|task| !task.inner().is_finished()) {
+        return;
+    }
+    let online = state.online.clone();
+    let events = app.clone();
+    *running = Some(tauri::async_runtime::spawn(async move {
+        let emit: std::sync::Arc<dyn Fn(DownloadView) + Send + Sync> = std::sync::Arc::new(move |view| {
+            let _ = events.emit("download-progress", view);
+        });
+        online.run_queue(2, emit).await;
+    }));
+}
+
+#[tauri::command]
+pub async fn list_downloads(state: State<'_, AppState>) -> Reply<Vec<DownloadView>> {
+    Ok(state.online.downloads()?)
+}
+
+#[tauri::command]
+pub async fn start_download(app: AppHandle, state: State<'_, AppState>, request: DownloadRequest) -> Reply<i64> {
+    let id = state.online.enqueue(&request)?;
+    run_downloads(&app);
+    Ok(id)
+}
+
+#[tauri::command]
+pub async fn pause_download(state: State<'_, AppState>, id: i64) -> Reply<()> {
+    Ok(state.online.pause(id)?)
+}
+
+#[tauri::command]
+pub async fn resume_download(app: AppHandle, state: State<'_, AppState>, id: i64) -> Reply<()> {
+    state.online.resume(id)?;
+    run_downloads(&app);
+    Ok(())
+}
+
+#[tauri::command]
+pub async fn cancel_download(state: State<'_, AppState>, id: i64) -> Reply<()> {
+    Ok(state.online.cancel(id)?)
+}
+
+#[tauri::command]
+pub async fn clear_downloads(state: State<'_, AppState>) -> Reply<usize> {
+    Ok(state.online.clear_finished()?)
+}
+
+#[tauri::command]
+pub async fn set_bandwidth(state: State<'_, AppState>, bytes_per_second: Option<u64>) -> Reply<()> {
+    Ok(state.online.set_bandwidth(bytes_per_second)?)
+}
+
+#[tauri::command]
+pub async fn check_updates(state: State<'_, AppState>) -> Reply<Vec<Update>> {
+    Ok(state.online.check_updates().await?)
+}
+
+#[tauri::command]
+pub async fn accept_update(app: AppHandle, state: State<'_, AppState>, update: Update) -> Reply<i64> {
+    let id = state.online.accept_update(&update)?;
+    run_downloads(&app);
+    Ok(id)
 }

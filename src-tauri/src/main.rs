@@ -7,11 +7,15 @@ mod protocol;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use cartable_core::online::Online;
 use cartable_core::{Library, Options, Seed, SystemClock};
 
 /// What every command and the scheme handler share.
 pub struct AppState {
     pub library: Arc<Library>,
+    pub online: Arc<Online>,
+    /// The task that runs the download queue, while it runs.
+    pub downloads: std::sync::Mutex<Option<tauri::async_runtime::JoinHandle<()>>>,
 }
 
 fn main() {
@@ -38,9 +42,19 @@ fn run() -> Result<(), String> {
     let seed = cartable_books::BUNDLED.iter().map(|b| Seed { name: b.file_name, bytes: b.bytes }).collect();
     let library = Library::open(&root, Options { clock: Arc::new(SystemClock), pdfium: None, seed })
         .map_err(|e| format!("opening the library in {}: {e}", root.display()))?;
+    let library = Arc::new(library);
+    let bundled: Vec<(&'static str, &'static [u8])> = std::iter::once(("catalogue.xml", cartable_books::CATALOGUE))
+        .chain(cartable_books::BUNDLED.iter().map(|b| (b.file_name, b.bytes)))
+        .collect();
+    let online = Arc::new(Online::new(library.clone(), &bundled).map_err(|e| format!("starting the catalogues: {e}"))?);
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
-        .manage(AppState { library: Arc::new(library) })
+        .manage(AppState { library, online, downloads: std::sync::Mutex::new(None) })
+        .setup(|app| {
+            // Downloads left unfinished (closed window, crash) go on where they stopped.
+            commands::run_downloads(app.handle());
+            Ok(())
+        })
         .register_asynchronous_uri_scheme_protocol("cartable", protocol::handle)
         .invoke_handler(tauri::generate_handler![
             commands::list_books,
@@ -52,6 +66,22 @@ fn run() -> Result<(), String> {
             commands::search,
             commands::text_layer,
             commands::page_for_label,
+            commands::list_catalogs,
+            commands::add_catalog,
+            commands::rename_catalog,
+            commands::remove_catalog,
+            commands::sign_in,
+            commands::browse_catalog,
+            commands::search_catalog,
+            commands::list_downloads,
+            commands::start_download,
+            commands::pause_download,
+            commands::resume_download,
+            commands::cancel_download,
+            commands::clear_downloads,
+            commands::set_bandwidth,
+            commands::check_updates,
+            commands::accept_update,
         ])
         .run(tauri::generate_context!())
         .map_err(|e| format!("the window could not start: {e}"))

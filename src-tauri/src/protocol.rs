@@ -6,6 +6,8 @@
 //! cartable://localhost/thumb/{book}/{index}          PNG thumbnail of a PDF page
 //! cartable://localhost/cover/{book}                  the cover image
 //! cartable://localhost/epub/{book}/{path}            a file inside an EPUB (documents sanitised)
+//! cartable://localhost/catalog-image/{catalog}/{url}  a catalogue's cover or thumbnail (url
+//!                                                     percent-encoded; kept to show offline)
 //! ```
 
 use std::borrow::Cow;
@@ -24,6 +26,7 @@ pub enum Route {
     Thumb { book: BookId, index: usize },
     Cover { book: BookId },
     Epub { book: BookId, path: String },
+    CatalogImage { catalog: Option<i64>, url: String },
 }
 
 /// Why a request cannot be served, before the library is asked.
@@ -39,6 +42,12 @@ pub enum BadRequest {
 pub fn route(path: &str) -> Result<Route, BadRequest> {
     let path = path.strip_prefix('/').unwrap_or(path);
     let (kind, rest) = path.split_once('/').ok_or(BadRequest::UnknownRoute)?;
+    if kind == "catalog-image" {
+        let (catalog, url) = rest.split_once('/').ok_or(BadRequest::BadPath)?;
+        let catalog = if catalog == "-" { None } else { Some(catalog.parse().map_err(|_| BadRequest::BadNumber)?) };
+        let url = percent_decode(url).ok_or(BadRequest::BadPath)?;
+        return Ok(Route::CatalogImage { catalog, url });
+    }
     let (book, rest) = rest.split_once('/').unwrap_or((rest, ""));
     let book = BookId::parse(book).map_err(|_| BadRequest::BadBook)?;
     let number = |s: &str| s.parse::<usize>().map_err(|_| BadRequest::BadNumber);
@@ -84,14 +93,22 @@ fn percent_decode(raw: &str) -> Option<String> {
 
 /// Called by Tauri for every `cartable:` request; answers from a worker thread.
 pub fn handle<R: Runtime>(ctx: UriSchemeContext<'_, R>, request: Request<Vec<u8>>, responder: UriSchemeResponder) {
-    let library = ctx.app_handle().state::<AppState>().library.clone();
-    tauri::async_runtime::spawn_blocking(move || {
-        let mut response = respond(&library, request.uri().path());
-        if request.method() == tauri::http::Method::HEAD {
+    let state = ctx.app_handle().state::<AppState>();
+    let (library, online) = (state.library.clone(), state.online.clone());
+    let head = request.method() == tauri::http::Method::HEAD;
+    let path = request.uri().path().to_owned();
+    let finish = move |mut response: Response<Cow<'static, [u8]>>| {
+        if head {
             *response.body_mut() = Cow::Borrowed(&[][..]);
         }
         responder.respond(response)
-    });
+    };
+    if let Ok(Route::CatalogImage { catalog, url }) = route(&path) {
+        // Fetching a catalogue image awaits the network: an async task, not a blocked thread.
+        tauri::async_runtime::spawn(async move { finish(served(online.image(catalog, &url).await)) });
+        return;
+    }
+    tauri::async_runtime::spawn_blocking(move || finish(respond(&library, &path)));
 }
 
 /// The response to a request for `path`.
@@ -108,7 +125,12 @@ pub fn respond(library: &Library, path: &str) -> Response<Cow<'static, [u8]>> {
             library.cover(&book).and_then(|c| c.ok_or_else(|| Error::BookNotFound(format!("{book}: no cover"))))
         }
         Ok(Route::Epub { book, path }) => library.resource(&book, &path),
+        Ok(Route::CatalogImage { .. }) => Err(Error::InvalidAddress(path.to_owned())),
     };
+    self::served(served)
+}
+
+fn served(served: cartable_core::Result<(Vec<u8>, String)>) -> Response<Cow<'static, [u8]>> {
     match served {
         Ok((bytes, mime)) => Response::builder()
             .status(StatusCode::OK)
@@ -121,7 +143,8 @@ pub fn respond(library: &Library, path: &str) -> Response<Cow<'static, [u8]>> {
             .unwrap_or_else(|_| Response::new(Cow::Borrowed(&[][..]))),
         Err(e) => {
             let status = match e.code() {
-                "BookNotFound" | "ResourceNotFound" | "NotRenderable" => StatusCode::NOT_FOUND,
+                "BookNotFound" | "ResourceNotFound" | "NotRenderable" | "NotFound" => StatusCode::NOT_FOUND,
+                "Offline" | "Timeout" | "ConnectionLost" => StatusCode::SERVICE_UNAVAILABLE,
                 "PageOutOfRange" | "InvalidWidth" => StatusCode::BAD_REQUEST,
                 _ => StatusCode::INTERNAL_SERVER_ERROR,
             };
@@ -168,6 +191,14 @@ mod tests {
             ("/page/nothex/1/100".to_owned(), Err(BadRequest::BadBook)),
             (format!("/other/{ID}"), Err(BadRequest::UnknownRoute)),
             (format!("/epub/{ID}/a%zz"), Err(BadRequest::BadPath)),
+            (
+                "/catalog-image/3/https%3A%2F%2Fexample.org%2Fcover.jpg".to_owned(),
+                Ok(Route::CatalogImage { catalog: Some(3), url: "https://example.org/cover.jpg".into() }),
+            ),
+            (
+                "/catalog-image/-/data%3Aimage%2Fpng%3Bbase64%2CAA".to_owned(),
+                Ok(Route::CatalogImage { catalog: None, url: "data:image/png;base64,AA".into() }),
+            ),
         ];
         for (path, want) in cases {
             assert_eq!(route(&path), want, "{path}");

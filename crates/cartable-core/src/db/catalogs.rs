@@ -151,3 +151,29 @@ pub(crate) fn touch_checked(conn: &Connection, book_id: &str, at: i64) -> Result
     conn.execute("UPDATE book_sources SET checked_at = ?2 WHERE book_id = ?1", params![book_id, at])?;
     Ok(())
 }
+
+pub(crate) fn save_image(
+    conn: &Connection,
+    url: &str,
+    catalog: Option<i64>,
+    bytes: &[u8],
+    content_type: Option<&str>,
+    at: i64,
+) -> Result<()> {
+    conn.execute(
+        "INSERT INTO catalog_images (url, catalog_id, bytes, content_type, fetched_at) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (url) DO UPDATE SET bytes = excluded.bytes, content_type = excluded.content_type,
+                                         fetched_at = excluded.fetched_at",
+        params![url, catalog, bytes, content_type, at],
+    )?;
+    Ok(())
+}
+
+/// A catalogue image seen before: (bytes, content type).
+pub(crate) fn saved_image(conn: &Connection, url: &str) -> Result<Option<(Vec<u8>, Option<String>)>> {
+    Ok(conn
+        .query_row("SELECT bytes, content_type FROM catalog_images WHERE url = ?1", [url], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()?)
+}

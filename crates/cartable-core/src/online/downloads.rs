@@ -52,7 +52,7 @@ pub struct DownloadView {
 }
 
 /// A book whose catalogue entry changed since it was downloaded.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Update {
     pub book: BookId,

@@ -239,6 +239,28 @@ impl Online {
         }
     }
 
+    /// A cover or thumbnail of a catalogue entry: from what was saved, else fetched (with the
+    /// catalogue's credentials) and saved, so that covers show offline too. Only images.
+    pub async fn image(&self, catalog: Option<i64>, address: &str) -> Result<(Vec<u8>, String)> {
+        if let Some((bytes, content_type)) = self.library.with_db(|c| catalogs::saved_image(c, address))? {
+            return Ok((bytes, content_type.unwrap_or_else(|| "image/jpeg".into())));
+        }
+        if let Some(data) = address.strip_prefix("data:") {
+            return data_url(data).ok_or_else(|| Error::InvalidAddress(address.chars().take(40).collect()));
+        }
+        let url = parse_address(address)?;
+        let credential = self.credential_for(catalog)?;
+        let fetched = self.fetch(&url, credential.as_ref()).await?;
+        let content_type = fetched.content_type.clone().unwrap_or_default();
+        if !content_type.starts_with("image/") {
+            return Err(Error::InvalidAddress(address.to_owned()));
+        }
+        let now = self.library.now();
+        self.library
+            .with_db(|c| catalogs::save_image(c, address, catalog, &fetched.bytes, Some(&content_type), now))?;
+        Ok((fetched.bytes, content_type))
+    }
+
     /// Searches a catalogue (through its OpenSearch description or its search template).
     pub async fn search(&self, catalog: i64, query: &str) -> Result<FeedPage> {
         if query.trim().is_empty() {
@@ -311,6 +333,35 @@ impl Online {
     }
 }
 
+/// The bytes and type of a base64 `data:` image URL (what follows `data:`).
+fn data_url(rest: &str) -> Option<(Vec<u8>, String)> {
+    let (meta, payload) = rest.split_once(',')?;
+    let mime = meta.strip_suffix(";base64")?;
+    if !mime.starts_with("image/") {
+        return None;
+    }
+    let mut out = Vec::with_capacity(payload.len() * 3 / 4);
+    let mut buffer = 0u32;
+    let mut bits = 0;
+    for c in payload.bytes().filter(|c| !c.is_ascii_whitespace() && *c != b'=') {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' | b'-' => 62,
+            b'/' | b'_' => 63,
+            _ => return None,
+        };
+        buffer = (buffer << 6) | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((buffer >> bits) as u8);
+        }
+    }
+    Some((out, mime.to_owned()))
+}
+
 fn auth_of(credential: &Credential) -> cartable_net::Auth {
     match &credential.token {
         Some(token) => cartable_net::Auth::bearer(token.clone()),
@@ -347,6 +398,12 @@ pub(crate) fn is_offline(e: &cartable_net::Error) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn data_images_decode() {
+        assert_eq!(data_url("image/png;base64,aGVsbG8="), Some((b"hello".to_vec(), "image/png".into())));
+        assert_eq!(data_url("text/html;base64,aGVsbG8="), None, "only images");
+    }
 
     #[test]
     fn addresses_as_typed() {

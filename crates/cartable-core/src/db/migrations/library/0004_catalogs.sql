@@ -50,3 +50,12 @@ CREATE TABLE book_sources (
     updated         TEXT,
     checked_at      INTEGER
 ) STRICT;
+
+-- Covers and thumbnails of catalogue entries, kept to show them offline.
+CREATE TABLE catalog_images (
+    url          TEXT PRIMARY KEY,
+    catalog_id   INTEGER REFERENCES catalogs (id) ON DELETE CASCADE,
+    bytes        BLOB NOT NULL,
+    content_type TEXT,
+    fetched_at   INTEGER NOT NULL
+) STRICT;
