@@ -2,6 +2,7 @@
 //! printed as a ratio. Run in release: `cargo run --release -p cartable-bench -- all`.
 
 mod measure;
+mod serve;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -49,6 +50,13 @@ enum Bench {
         #[arg(long, default_value_t = 1000)]
         width: u32,
     },
+    /// Download from a loopback server vs `curl -o /dev/null`; bytes fetched again after a
+    /// cut; parse time of the largest corpus feed
+    Download {
+        /// Size of the served file, in MiB
+        #[arg(long, default_value_t = 256)]
+        mib: usize,
+    },
     /// Every benchmark above
     All,
     /// (internal) the bare PDFium loop, run in a child process; prints nanoseconds
@@ -76,6 +84,7 @@ fn main() -> anyhow::Result<()> {
                 Bench::Cache,
                 Bench::Search,
                 Bench::Import { width: 1000 },
+                Bench::Download { mib: 256 },
             ] {
                 run(&corpus, bench)?;
             }
@@ -92,6 +101,7 @@ fn run(corpus: &Path, bench: Bench) -> anyhow::Result<()> {
         Bench::Import { width } => import(corpus, width),
         Bench::Search => search(corpus),
         Bench::Formats { width } => formats(corpus, width),
+        Bench::Download { mib } => download(corpus, mib),
         Bench::All | Bench::RawRender { .. } => Ok(()),
     }
 }
@@ -494,4 +504,161 @@ fn webp(b: &cartable_pdf::Bitmap) -> anyhow::Result<Vec<u8>> {
     let mut out = Vec::new();
     image_webp::WebPEncoder::new(&mut out).encode(&b.to_rgb(), b.width, b.height, image_webp::ColorType::Rgb8)?;
     Ok(out)
+}
+
+fn download(corpus: &Path, mib: usize) -> anyhow::Result<()> {
+    // A file of pseudo-random bytes (nothing compresses), served from memory over loopback.
+    let mut state = 0x9e37_79b9_7f4a_7c15u64;
+    let body: Vec<u8> = (0..mib << 20)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state as u8
+        })
+        .collect();
+    let size = body.len() as u64;
+    let server = serve::Server::start(Arc::new(body))?;
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let client = cartable_net::Client::new()?;
+    let dir = tempfile::tempdir()?;
+    let rounds = 3;
+    let (mut curl, mut ours) = (Vec::new(), Vec::new());
+    for round in 0..rounds {
+        let start = Instant::now();
+        let status = Command::new("curl").args(["-s", "-o", "/dev/null", &server.url()]).status().context("curl")?;
+        curl.push(start.elapsed());
+        if !status.success() {
+            bail!("curl failed");
+        }
+        let request = cartable_net::Request {
+            url: cartable_net::Url::parse(&server.url())?,
+            auth: None,
+            dest: dir.path().join(format!("{round}.part")),
+            expected_size: None,
+            expected_sha256: None,
+        };
+        let start = Instant::now();
+        let done = rt.block_on(cartable_net::download(
+            &client,
+            &request,
+            &mut cartable_net::State::default(),
+            &cartable_net::Control::new(),
+            |_| {},
+        ))?;
+        ours.push(start.elapsed());
+        assert_eq!(done.size, size);
+        std::fs::remove_file(&done.path)?;
+    }
+    // Cut after 40 % once, then resume: how much is fetched twice?
+    server.sent.store(0, std::sync::atomic::Ordering::SeqCst);
+    server.cut_after.store(size * 2 / 5, std::sync::atomic::Ordering::SeqCst);
+    let request = cartable_net::Request {
+        url: cartable_net::Url::parse(&server.url())?,
+        auth: None,
+        dest: dir.path().join("cut.part"),
+        expected_size: None,
+        expected_sha256: None,
+    };
+    let config = cartable_net::Config {
+        retry: cartable_net::Retry { first_delay: Duration::from_millis(10), ..Default::default() },
+        ..Default::default()
+    };
+    let client = cartable_net::Client::with_config(config)?;
+    rt.block_on(cartable_net::download(
+        &client,
+        &request,
+        &mut cartable_net::State::default(),
+        &cartable_net::Control::new(),
+        |_| {},
+    ))?;
+    let refetched = server.sent.load(std::sync::atomic::Ordering::SeqCst).saturating_sub(size);
+    let mut report = Report::new(&format!("download: {mib} MiB from a loopback server, {rounds} rounds"));
+    let median = |v: &mut Vec<Duration>| {
+        v.sort();
+        v[v.len() / 2]
+    };
+    let (c, o) = (median(&mut curl), median(&mut ours));
+    report.time("curl -o /dev/null (baseline)", c, 1);
+    report.time("Cartable: download to disk with sha256", o, 1);
+    report.line(&format!(
+        "throughput: curl {:.0} MiB/s, Cartable {:.0} MiB/s",
+        mib as f64 / c.as_secs_f64(),
+        mib as f64 / o.as_secs_f64()
+    ));
+    report.ratio("Cartable / curl throughput", c.as_secs_f64() / o.as_secs_f64(), "≥ 0.95");
+    report.line(&format!("cut at 40 % and resumed: {} bytes fetched twice (goal ≤ 1 MiB)", refetched));
+    report.print();
+    // The same over a link as fast as gigabit Ethernet (what a school or home network gives
+    // at best): both should keep up with the link.
+    let rate = 110u64 << 20;
+    server.rate.store(rate, std::sync::atomic::Ordering::SeqCst);
+    let start = Instant::now();
+    Command::new("curl").args(["-s", "-o", "/dev/null", &server.url()]).status().context("curl")?;
+    let c = start.elapsed();
+    let request = cartable_net::Request {
+        url: cartable_net::Url::parse(&server.url())?,
+        auth: None,
+        dest: dir.path().join("paced.part"),
+        expected_size: None,
+        expected_sha256: None,
+    };
+    let start = Instant::now();
+    rt.block_on(cartable_net::download(
+        &client,
+        &request,
+        &mut cartable_net::State::default(),
+        &cartable_net::Control::new(),
+        |_| {},
+    ))?;
+    let o = start.elapsed();
+    let mut report =
+        Report::new(&format!("download: {mib} MiB over a link paced to {} MiB/s (gigabit Ethernet)", rate >> 20));
+    report.time("curl -o /dev/null (baseline)", c, 1);
+    report.time("Cartable: download to disk with sha256", o, 1);
+    report.ratio("Cartable / curl throughput", c.as_secs_f64() / o.as_secs_f64(), "≥ 0.95");
+    report.print();
+    // Feed parsing: the largest corpus feed, vs a bare parse of the same bytes.
+    let mut largest = None;
+    for entry in std::fs::read_dir(corpus.join("opds"))?.flatten() {
+        let path = entry.path();
+        if path.extension().is_some_and(|e| e == "json" || e == "xml" || e == "atom" || e == "opds") {
+            let len = entry.metadata()?.len();
+            if largest.as_ref().is_none_or(|(l, _)| len > *l) {
+                largest = Some((len, path));
+            }
+        }
+    }
+    let (len, path) = largest.context("no feed in the corpus")?;
+    let bytes = std::fs::read(&path)?;
+    let base = cartable_net::Url::parse("https://example.org/opds/")?;
+    let rounds = 50;
+    let start = Instant::now();
+    for _ in 0..rounds {
+        std::hint::black_box(cartable_opds::parse_feed(&bytes, &base, None)?);
+    }
+    let ours = start.elapsed() / rounds;
+    let start = Instant::now();
+    for _ in 0..rounds {
+        if path.extension().is_some_and(|e| e == "json") {
+            std::hint::black_box(serde_json::from_slice::<serde_json::Value>(&bytes)?);
+        } else {
+            let mut reader = quick_xml::Reader::from_reader(bytes.as_slice());
+            let mut buf = Vec::new();
+            while !matches!(reader.read_event_into(&mut buf)?, quick_xml::events::Event::Eof) {
+                buf.clear();
+            }
+        }
+    }
+    let bare = start.elapsed() / rounds;
+    let mut report = Report::new(&format!(
+        "feed parsing: {} ({} kB)",
+        path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+        len / 1024
+    ));
+    report.time("bare parse of the same bytes (serde_json::Value / quick-xml events)", bare, 1);
+    report.time("Cartable: OPDS feed parsed into a Feed", ours, 1);
+    report.ratio("Cartable / bare parse", ours.as_secs_f64() / bare.as_secs_f64(), "none set");
+    report.print();
+    Ok(())
 }
