@@ -472,7 +472,13 @@ impl Library {
         if index >= count {
             return Err(Error::PageOutOfRange { page: index + 1, count });
         }
-        let bitmap = self.engine()?.render(&path, None, index, width)?;
+        // Thumbnails wait behind the pages a pupil is turning to.
+        let engine = self.engine()?;
+        let bitmap = if width == render::THUMBNAIL_WIDTH {
+            engine.render_in_background(&path, None, index, width)?
+        } else {
+            engine.render(&path, None, index, width)?
+        };
         let bytes = render::encode(&bitmap)?;
         let now = self.clock.now();
         self.with_db(|c| cache::put(c, id, PAGES_BUCKET, width, index, bitmap.height, PAGE_MIME, &bytes, now))?;
@@ -511,7 +517,7 @@ impl Library {
                     if cancel.load(Ordering::Relaxed) {
                         break;
                     }
-                    match engine.render(&path, None, index, width) {
+                    match engine.render_in_background(&path, None, index, width) {
                         Ok(bitmap) => {
                             if pages.send((index, bitmap)).is_err() {
                                 break;

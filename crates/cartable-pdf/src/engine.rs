@@ -1,9 +1,10 @@
 //! The engine thread: the only code that touches PDFium.
 
+use std::collections::VecDeque;
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, mpsc};
+use std::sync::{Arc, Condvar, Mutex, mpsc};
 
 use pdfium_render::prelude::*;
 
@@ -19,10 +20,60 @@ pub const MAX_RENDER_SIDE: u32 = 8192;
 
 type Job = Box<dyn for<'p> FnOnce(&mut Worker<'p>) + Send>;
 
+/// How soon a job should run. A page the pupil is waiting for goes before text layers,
+/// thumbnails and pre-rendering, whatever came first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Priority {
+    Now,
+    Later,
+}
+
+/// The engine's two job queues; the thread takes from `now` first.
+#[derive(Default)]
+struct Queues {
+    now: VecDeque<Job>,
+    later: VecDeque<Job>,
+    closed: bool,
+}
+
+struct Inbox {
+    queues: Mutex<Queues>,
+    ready: Condvar,
+}
+
+impl Inbox {
+    fn push(&self, priority: Priority, job: Job) -> Result<(), Error> {
+        let mut q = self.queues.lock().unwrap_or_else(|p| p.into_inner());
+        if q.closed {
+            return Err(Error::EngineStopped);
+        }
+        match priority {
+            Priority::Now => q.now.push_back(job),
+            Priority::Later => q.later.push_back(job),
+        }
+        self.ready.notify_one();
+        Ok(())
+    }
+
+    fn pop(&self) -> Job {
+        let mut q = self.queues.lock().unwrap_or_else(|p| p.into_inner());
+        loop {
+            if let Some(job) = q.now.pop_front().or_else(|| q.later.pop_front()) {
+                return job;
+            }
+            q = self.ready.wait(q).unwrap_or_else(|p| p.into_inner());
+        }
+    }
+
+    fn close(&self) {
+        self.queues.lock().unwrap_or_else(|p| p.into_inner()).closed = true;
+    }
+}
+
 /// A handle to the process's PDFium thread. Cheap to clone; every clone talks to the same thread.
 #[derive(Clone)]
 pub struct Engine {
-    jobs: mpsc::Sender<Job>,
+    jobs: Arc<Inbox>,
 }
 
 static ENGINE: Mutex<Option<Engine>> = Mutex::new(None);
@@ -164,18 +215,43 @@ impl Engine {
     }
 
     /// Renders page `page` (0-based) at `width` pixels, height following the page's aspect ratio.
+    /// It goes before every background job waiting (a pupil is looking at this page).
     pub fn render(&self, path: &Path, password: Option<&str>, page: usize, width: u32) -> Result<Bitmap, Error> {
+        self.render_with(Priority::Now, path, password, page, width)
+    }
+
+    /// [`Engine::render`] for work nobody waits for (pre-render, thumbnails): it runs when no
+    /// page is asked for.
+    pub fn render_in_background(
+        &self,
+        path: &Path,
+        password: Option<&str>,
+        page: usize,
+        width: u32,
+    ) -> Result<Bitmap, Error> {
+        self.render_with(Priority::Later, path, password, page, width)
+    }
+
+    fn render_with(
+        &self,
+        priority: Priority,
+        path: &Path,
+        password: Option<&str>,
+        page: usize,
+        width: u32,
+    ) -> Result<Bitmap, Error> {
         let (path, password) = owned(path, password);
-        self.call(move |w| {
+        self.call_with(priority, move |w| {
             let doc = w.document(&path, password.as_deref())?;
             render_page(doc, page, width)
         })
     }
 
-    /// The characters of a page with their boxes, for highlighting search hits and text selection.
+    /// The characters of a page with their boxes, for highlighting search hits and text
+    /// selection; after any page render waiting.
     pub fn text_boxes(&self, path: &Path, password: Option<&str>, page: usize) -> Result<Vec<TextBox>, Error> {
         let (path, password) = owned(path, password);
-        self.call(move |w| {
+        self.call_with(Priority::Later, move |w| {
             let doc = w.document(&path, password.as_deref())?;
             text_boxes(doc, page)
         })
@@ -205,11 +281,19 @@ impl Engine {
         &self,
         job: impl for<'p> FnOnce(&mut Worker<'p>) -> Result<T, Error> + Send + 'static,
     ) -> Result<T, Error> {
+        self.call_with(Priority::Now, job)
+    }
+
+    fn call_with<T: Send + 'static>(
+        &self,
+        priority: Priority,
+        job: impl for<'p> FnOnce(&mut Worker<'p>) -> Result<T, Error> + Send + 'static,
+    ) -> Result<T, Error> {
         let (reply, answer) = mpsc::sync_channel(1);
         let job: Job = Box::new(move |worker| {
             let _ = reply.send(job(worker));
         });
-        self.jobs.send(job).map_err(|_| Error::EngineStopped)?;
+        self.jobs.push(priority, job)?;
         // A job that panicked dropped its reply sender without answering.
         answer.recv().map_err(|_| Error::Corrupt)?
     }
@@ -220,12 +304,14 @@ fn owned(path: &Path, password: Option<&str>) -> (PathBuf, Option<String>) {
 }
 
 fn spawn(library: PathBuf) -> Result<Engine, Error> {
-    let (jobs, inbox) = mpsc::channel::<Job>();
+    let jobs = Arc::new(Inbox { queues: Mutex::new(Queues::default()), ready: Condvar::new() });
+    let inbox = jobs.clone();
     let (ready, started) = mpsc::sync_channel::<Result<(), Error>>(1);
     std::thread::Builder::new().name("pdfium".into()).spawn(move || {
         let bindings = match Pdfium::bind_to_library(&library) {
             Ok(b) => b,
             Err(e) => {
+                inbox.close();
                 let _ = ready.send(Err(Error::LibraryLoad { path: library, message: e.to_string() }));
                 return;
             }
@@ -233,7 +319,8 @@ fn spawn(library: PathBuf) -> Result<Engine, Error> {
         let pdfium = Pdfium::new(bindings);
         let _ = ready.send(Ok(()));
         let mut worker = Worker { pdfium: &pdfium, open: Vec::new() };
-        for job in inbox {
+        loop {
+            let job = inbox.pop();
             let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| job(&mut worker)));
             if outcome.is_err() {
                 // The open documents may be half-used by the panicking job; start afresh.
