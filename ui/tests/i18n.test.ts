@@ -53,6 +53,31 @@ describe('translations', () => {
     }
   });
 
+  it('every error code of catalogues and downloads has a message and advice in both languages', () => {
+    const codes = [
+      'SignInRequired', 'WrongCredentials', 'CatalogNotFound', 'InvalidAddress', 'NoCatalogSearch', 'BadCatalog', 'NotABook',
+      'Offline', 'Timeout', 'ConnectionLost', 'RedirectLoop', 'Forbidden', 'NotFound', 'RateLimited', 'Server', 'ServerError',
+      'DiskFull', 'SizeMismatch', 'ChecksumMismatch', 'GaveUp', 'DownloadNotFound', 'Unauthorized', 'Refused', 'UnexpectedResponse',
+      'TooLarge', 'UnsupportedUrl',
+    ];
+    for (const code of codes) {
+      for (const [lang, dict] of Object.entries({ fr, en })) {
+        expect(dict, `${lang}: error.${code}`).toHaveProperty([`error.${code}`]);
+        expect(dict, `${lang}: advice.${code}`).toHaveProperty([`advice.${code}`]);
+      }
+    }
+  });
+
+  it('every download state and acquisition button has its strings', () => {
+    const dynamic = [
+      ...['queued', 'running', 'paused', 'failed', 'done', 'cancelled'].map((s) => `download.state.${s}`),
+      ...['download', 'downloadAs', 'downloadSample', 'borrow', 'buy', 'subscribe', 'unsupported'].map((s) => `catalog.${s}`),
+      ...['borrowHint', 'buyHint', 'subscribeHint', 'unsupportedHint'].map((s) => `catalog.${s}`),
+      ...['moment', 'seconds', 'minutes', 'hours', 'hoursMinutes'].map((s) => `download.eta.${s}`),
+    ];
+    expect(dynamic.filter((k) => !(k in fr))).toEqual([]);
+  });
+
   it('every status, sort key and page-field error shown by a template has its string', () => {
     const dynamic = [
       ...['waiting', 'started', 'imported', 'already-in-library', 'error'].map((s) => `import.status.${s}`),

@@ -54,7 +54,7 @@ const $$ = (id: string) => Array.from(document.querySelectorAll(`[data-testid="$
 describe('library view', () => {
   it('lists the books with their test hooks, format and continue-reading row', async () => {
     backend([book('a', 'Sciences', { format: 'epub', layout: 'reflowable', openedAt: 5, progress: 0.4 }), book('b', 'Mathématiques')]);
-    app = mount(Library, { target: document.body, props: { onopen: () => {} } });
+    app = mount(Library, { target: document.body, props: { onopen: () => {}, oncatalogs: () => {} } });
     await settle();
     expect($('library-view')).not.toBeNull();
     const items = $$('library-item');
@@ -67,7 +67,7 @@ describe('library view', () => {
 
   it('explains how to import when the library is empty', async () => {
     backend([]);
-    app = mount(Library, { target: document.body, props: { onopen: () => {} } });
+    app = mount(Library, { target: document.body, props: { onopen: () => {}, oncatalogs: () => {} } });
     await settle();
     expect($('library-empty')?.textContent).toMatch(/Importer/);
     expect($$('library-item')).toHaveLength(0);
@@ -75,7 +75,7 @@ describe('library view', () => {
 
   it('asks before removing a book, and removes it only on OK', async () => {
     const invoke = backend([book('a', 'Sciences'), book('b', 'Maths')]);
-    app = mount(Library, { target: document.body, props: { onopen: () => {} } });
+    app = mount(Library, { target: document.body, props: { onopen: () => {}, oncatalogs: () => {} } });
     await settle();
     const removeSciences = () =>
       (document.querySelector(`[data-book-id="${'a'.repeat(64)}"] [data-testid="remove-button"]`) as HTMLButtonElement).click();
@@ -98,7 +98,7 @@ describe('library view', () => {
 
   it('filters the grid as the pupil types', async () => {
     backend([book('a', 'Sciences : le cycle de l’eau'), book('b', 'Mathématiques 6e')]);
-    app = mount(Library, { target: document.body, props: { onopen: () => {} } });
+    app = mount(Library, { target: document.body, props: { onopen: () => {}, oncatalogs: () => {} } });
     await settle();
     const input = $('filter-input') as HTMLInputElement;
     input.value = 'MATHEMATIQUES';

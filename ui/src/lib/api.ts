@@ -10,7 +10,13 @@ import { setResourceBase, tauriResourceBase } from './urls';
 import type {
   Book,
   BookId,
+  Catalog,
+  CatalogId,
+  DownloadId,
+  DownloadRequest,
+  DownloadView,
   DragDrop,
+  FeedPage,
   Hit,
   ImportLine,
   ImportProgress,
@@ -18,6 +24,7 @@ import type {
   Position,
   ShelfBook,
   TextRun,
+  Update,
 } from './types';
 
 export type Unlisten = () => void;
@@ -100,6 +107,34 @@ export const search = (query: string, book: BookId | null, limit: number) =>
 export const textLayer = (id: BookId, page: number) => call<TextRun[]>('text_layer', { id, page });
 export const pageForLabel = (id: BookId, label: string) => call<number>('page_for_label', { id, label });
 
+// Catalogues (OPDS). A catalogue that asks to sign in rejects with `SignInRequired` (or
+// `WrongCredentials`) and its authentication document in `details`.
+export const listCatalogs = () => call<Catalog[]>('list_catalogs');
+export const addCatalog = (url: string, name?: string, username?: string, password?: string) =>
+  call<Catalog>('add_catalog', { url, name: name || null, username: username ?? null, password: password ?? null });
+export const renameCatalog = (id: CatalogId, name: string) => call<void>('rename_catalog', { id, name });
+export const removeCatalog = (id: CatalogId) => call<void>('remove_catalog', { id });
+export const signIn = (id: CatalogId, username: string, password: string) =>
+  call<void>('sign_in', { id, username, password });
+/** A page of a catalogue: its first page without `url`. */
+export const browseCatalog = (catalog: CatalogId, url?: string) =>
+  call<FeedPage>('browse_catalog', url === undefined ? { catalog } : { catalog, url });
+export const searchCatalog = (catalog: CatalogId, query: string) => call<FeedPage>('search_catalog', { catalog, query });
+
+// Downloads: a queue in the shell that survives a restart; `download-progress` tells every change.
+export const listDownloads = () => call<DownloadView[]>('list_downloads');
+export const startDownload = (request: DownloadRequest) => call<DownloadId>('start_download', { request });
+export const pauseDownload = (id: DownloadId) => call<void>('pause_download', { id });
+export const resumeDownload = (id: DownloadId) => call<void>('resume_download', { id });
+export const cancelDownload = (id: DownloadId) => call<void>('cancel_download', { id });
+export const clearDownloads = () => call<number>('clear_downloads');
+/** Caps the speed of every download (a weak connection); null lifts the cap. */
+export const setBandwidth = (bytesPerSecond: number | null) => call<void>('set_bandwidth', { bytesPerSecond });
+export const checkUpdates = () => call<Update[]>('check_updates');
+export const acceptUpdate = (update: Update) => call<DownloadId>('accept_update', { update });
+
+export const onDownloadProgress = (handler: (d: DownloadView) => void) =>
+  backend.listen<DownloadView>('download-progress', handler);
 export const onImportProgress = (handler: (p: ImportProgress) => void) =>
   backend.listen<ImportProgress>('import-progress', handler);
 export const onDragDrop = (handler: (e: DragDrop) => void) => backend.onDragDrop(handler);

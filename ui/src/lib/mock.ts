@@ -1,8 +1,25 @@
 // Development only: a Backend for `npm run dev` in a plain browser (no Tauri). It answers the
 // contract with the real `cartable` CLI through dev/mock-server.ts, keeps positions in memory and
-// fakes what the CLI cannot do (the file picker, drag and drop, import progress, text layers).
+// fakes what the CLI cannot do (the file picker, drag and drop, import progress, text layers,
+// catalogues and downloads: a bundled catalogue, a school one that asks to sign in as
+// eleve / secret, downloads that take a few seconds).
 import type { Backend } from './api';
-import type { Book, DragDrop, Hit, ImportLine, ImportProgress, Position, ShelfBook, TextRun } from './types';
+import type {
+  Acquisition,
+  Book,
+  Catalog,
+  DownloadRequest,
+  DownloadView,
+  DragDrop,
+  FeedPage,
+  Hit,
+  ImportLine,
+  ImportProgress,
+  Position,
+  Publication,
+  ShelfBook,
+  TextRun,
+} from './types';
 
 export const MOCK_RESOURCE_BASE = '/mock/';
 
@@ -97,6 +114,80 @@ async function importFiles(paths: string[], password?: string): Promise<ImportLi
   return out;
 }
 
+// ----- catalogues and downloads (all in memory) ---------------------------------------------
+
+const catalogs: Catalog[] = [{ id: 1, name: 'Cartable', url: 'bundled://cartable/catalogue.xml', username: null, bundled: true, auth: null }];
+const mockAuth = {
+  id: 'https://ent.example/auth',
+  title: 'ENT du collège',
+  description: 'Connecte-toi avec ton compte ENT (eleve / secret).',
+  logo: null,
+  register: null,
+  help: [],
+  flows: [{ kind: 'basic', labels: { login: 'Identifiant ENT', password: 'Mot de passe' } }],
+};
+const loads: DownloadView[] = [];
+let nextDownload = 1;
+
+const free = (href: string, type: string): Acquisition => ({ kind: 'openAccess', href, mediaType: type, indirect: [], prices: [], downloadable: true });
+
+function publication(id: string, title: string, summary: string, acquisitions: Acquisition[]): Publication {
+  return {
+    id, title, authors: ['L’équipe Cartable'], summary, language: 'fr', publisher: 'Cartable', identifiers: [], published: null,
+    updated: '2026-11-27T08:00:00Z', subjects: [], cover: null, thumbnail: null, acquisitions, detail: null, selfUrl: null,
+  };
+}
+
+function catalogPage(catalog: number, url: string, query?: string): FeedPage {
+  const all = [
+    publication('urn:cartable:book:mathematiques-6e', 'Mathématiques 6e : nombres et géométrie', 'Nombres, fractions, aires et angles.', [free('bundled://cartable/mathematiques-6e.pdf', 'application/pdf')]),
+    publication('urn:cartable:book:sciences', 'Sciences : le cycle de l’eau', 'Les états de l’eau, les nuages, les pluies.', [free('bundled://cartable/sciences-cycle-de-l-eau.epub', 'application/epub+zip')]),
+    publication('urn:mock:histoire', 'Histoire 5e', 'Un manuel à emprunter au CDI.', [{ kind: 'borrow', href: 'https://cdi.example/borrow', mediaType: 'text/html', indirect: [], prices: [], downloadable: false }]),
+    publication('urn:mock:anglais', 'Anglais 6e', 'Un manuel à acheter.', [{ kind: 'buy', href: 'https://editeur.example/buy', mediaType: 'text/html', indirect: [], prices: [{ value: '18.90', currency: 'EUR' }], downloadable: false }]),
+  ];
+  const publications = query ? all.filter((p) => p.title.toLowerCase().includes(query.toLowerCase())) : all;
+  return {
+    catalog,
+    url,
+    offline: false,
+    fetchedAt: Date.now(),
+    feed: {
+      title: query ? 'Recherche' : 'Cartable — manuels libres', navigation: [], publications, groups: [], facets: [],
+      next: null, previous: null, first: null, last: null, up: null, start: null,
+      search: { kind: 'template', template: { template: '/search{?query}' } },
+    },
+  };
+}
+
+function startMockDownload(r: DownloadRequest): number {
+  const d: DownloadView = {
+    id: nextDownload++, url: r.url, title: r.title, state: 'running', bytes: 0, total: 2_400_000, bytesPerSecond: 0,
+    etaSeconds: null, errorCode: null, error: null, book: null, replaces: null,
+  };
+  loads.unshift(d);
+  const tick = setInterval(async () => {
+    if (d.state !== 'running') return;
+    d.bytes = Math.min(d.total!, d.bytes + 400_000);
+    d.bytesPerSecond = 400_000;
+    d.etaSeconds = Math.round((d.total! - d.bytes) / 400_000);
+    if (d.bytes >= d.total!) {
+      clearInterval(tick);
+      const books = await shelf();
+      const match = books.find((b) => r.title && b.title.startsWith(r.title.split(' :')[0]!));
+      if (match) Object.assign(d, { state: 'done', book: match.id });
+      else Object.assign(d, { state: 'failed', errorCode: 'NotABook', error: 'not a book' });
+    }
+    emit('download-progress', { ...d });
+  }, 500);
+  return d.id;
+}
+
+function mockDownload(id: number): DownloadView {
+  const d = loads.find((x) => x.id === id);
+  if (!d) throw { code: 'DownloadNotFound', message: `no download ${id}` };
+  return d;
+}
+
 export const mockBackend: Backend = {
   async invoke<T>(command: string, args: Record<string, unknown> = {}): Promise<T> {
     const id = args.id as string;
@@ -136,6 +227,55 @@ export const mockBackend: Backend = {
         if (!hit || hit.page === null) throw { code: 'LabelNotFound', message: `no page is labelled "${args.label}"` };
         return hit.page as T;
       }
+      case 'list_catalogs':
+        return catalogs.map((c) => ({ ...c })) as T;
+      case 'add_catalog': {
+        if (args.username !== 'eleve' && args.username !== undefined && args.username !== null)
+          throw { code: 'WrongCredentials', message: 'refused', details: mockAuth };
+        if (!args.username) throw { code: 'SignInRequired', message: 'sign in', details: mockAuth };
+        if (args.password !== 'secret') throw { code: 'WrongCredentials', message: 'refused', details: mockAuth };
+        const c: Catalog = { id: catalogs.length + 1, name: String(args.name || 'ENT du collège'), url: String(args.url), username: 'eleve', bundled: false, auth: null };
+        catalogs.push(c);
+        return c as T;
+      }
+      case 'rename_catalog': {
+        const c = catalogs.find((x) => x.id === args.id);
+        if (c) c.name = String(args.name);
+        return undefined as T;
+      }
+      case 'remove_catalog':
+        catalogs.splice(catalogs.findIndex((x) => x.id === args.id), 1);
+        return undefined as T;
+      case 'sign_in':
+        return undefined as T;
+      case 'browse_catalog':
+        return catalogPage(args.catalog as number, String(args.url ?? 'bundled://cartable/catalogue.xml')) as T;
+      case 'search_catalog':
+        return catalogPage(args.catalog as number, 'bundled://search', String(args.query)) as T;
+      case 'list_downloads':
+        return loads.map((d) => ({ ...d })) as T;
+      case 'start_download':
+        return startMockDownload(args.request as DownloadRequest) as T;
+      case 'pause_download':
+        mockDownload(args.id as number).state = 'paused';
+        return undefined as T;
+      case 'resume_download':
+        Object.assign(mockDownload(args.id as number), { state: 'running', errorCode: null, error: null });
+        return undefined as T;
+      case 'cancel_download':
+        Object.assign(mockDownload(args.id as number), { state: 'cancelled', bytes: 0 });
+        return undefined as T;
+      case 'clear_downloads': {
+        const before = loads.length;
+        for (let i = loads.length - 1; i >= 0; i--) if (loads[i]!.state === 'done' || loads[i]!.state === 'cancelled') loads.splice(i, 1);
+        return (before - loads.length) as T;
+      }
+      case 'set_bandwidth':
+        return undefined as T;
+      case 'check_updates':
+        return [] as T;
+      case 'accept_update':
+        return startMockDownload({ url: 'bundled://update', catalog: 1, entryId: null, entryUrl: null, title: null, updated: null, expectedSize: null }) as T;
       default:
         throw { code: 'Unknown', message: `mock: no command ${command}` };
     }

@@ -8,14 +8,19 @@ export interface HitTarget {
   snippet: string;
 }
 
-export type Route = { name: 'library' } | { name: 'reader'; id: BookId; format?: Format; hit?: HitTarget };
+export type Route =
+  | { name: 'library' }
+  | { name: 'catalogs' }
+  | { name: 'reader'; id: BookId; format?: Format; hit?: HitTarget };
 
-/** `#/read/<id>` keeps the open book across a reload of the window. */
+/** `#/read/<id>` keeps the open book across a reload of the window; `#/catalogues` the catalogues. */
 export function routeToHash(route: Route): string {
-  return route.name === 'reader' ? `#/read/${encodeURIComponent(route.id)}` : '#/';
+  if (route.name === 'reader') return `#/read/${encodeURIComponent(route.id)}`;
+  return route.name === 'catalogs' ? '#/catalogues' : '#/';
 }
 
 export function hashToRoute(hash: string): Route {
+  if (/^#\/catalogues\/?$/.test(hash)) return { name: 'catalogs' };
   const m = /^#\/read\/([^/?#]+)/.exec(hash);
   return m ? { name: 'reader', id: decodeURIComponent(m[1]!) } : { name: 'library' };
 }

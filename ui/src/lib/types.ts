@@ -131,3 +131,174 @@ export type DragDrop =
   | { type: 'enter' | 'over'; paths: string[] }
   | { type: 'drop'; paths: string[] }
   | { type: 'leave' };
+
+// ----- catalogues (OPDS) and downloads -----------------------------------------------------
+
+/** The catalogue's sign-in flows (OPDS Authentication 1.0); others by their type URI. */
+export type AuthKind = 'basic' | 'oauthPassword' | { other: string };
+
+export interface AuthFlow {
+  kind: AuthKind;
+  /** The catalogue's own words for the fields ("Carte de bibliothèque", "Code"). */
+  labels: { login: string | null; password: string | null } | null;
+  authenticateUrl?: string | null;
+  refreshUrl?: string | null;
+}
+
+/** What a catalogue says about signing in: `details` of `SignInRequired` / `WrongCredentials`. */
+export interface AuthDocument {
+  id: string | null;
+  title: string;
+  description: string | null;
+  logo: string | null;
+  register: string | null;
+  help: string[];
+  flows: AuthFlow[];
+}
+
+export type CatalogId = number;
+
+export interface Catalog {
+  id: CatalogId;
+  name: string;
+  url: string;
+  username: string | null;
+  /** The catalogue that comes with Cartable: it works with no connection. */
+  bundled: boolean;
+  auth: AuthDocument | null;
+}
+
+export interface FeedLink {
+  title: string;
+  href: string;
+  rel: string | null;
+  mediaType: string | null;
+  count: number | null;
+  /** For facets: the one applied to the list shown. */
+  active: boolean;
+}
+
+export type AcquisitionKind = 'openAccess' | 'acquisition' | 'borrow' | 'buy' | 'sample' | 'subscribe';
+
+export interface Price {
+  value: string;
+  currency: string | null;
+}
+
+export interface Acquisition {
+  kind: AcquisitionKind;
+  href: string;
+  mediaType: string | null;
+  indirect: string[];
+  prices: Price[];
+  /** Cartable can fetch this link and open what comes: a PDF or an EPUB, free, no DRM. */
+  downloadable: boolean;
+}
+
+export interface Publication {
+  id: string | null;
+  title: string;
+  authors: string[];
+  summary: string | null;
+  language: string | null;
+  publisher: string | null;
+  identifiers: string[];
+  published: string | null;
+  updated: string | null;
+  subjects: string[];
+  cover: string | null;
+  thumbnail: string | null;
+  acquisitions: Acquisition[];
+  /** The complete entry, when this one is partial. */
+  detail: string | null;
+  selfUrl: string | null;
+}
+
+export interface FeedGroup {
+  title: string;
+  navigation: FeedLink[];
+  publications: Publication[];
+  href: string | null;
+  numberOfItems: number | null;
+}
+
+export interface FacetGroup {
+  title: string;
+  facets: FeedLink[];
+}
+
+export type SearchLink = { kind: 'description'; href: string } | { kind: 'template'; template: { template: string } };
+
+export interface Feed {
+  version?: 'opds1' | 'opds2';
+  title: string;
+  id?: string | null;
+  updated?: string | null;
+  selfUrl?: string | null;
+  numberOfItems?: number | null;
+  navigation: FeedLink[];
+  publications: Publication[];
+  groups: FeedGroup[];
+  facets: FacetGroup[];
+  next: string | null;
+  previous: string | null;
+  first: string | null;
+  last: string | null;
+  up: string | null;
+  start: string | null;
+  search: SearchLink | null;
+}
+
+export interface FeedPage {
+  catalog: CatalogId | null;
+  /** The page's address (after redirects). */
+  url: string;
+  feed: Feed;
+  /** No connection: the copy saved when the page was last seen. */
+  offline: boolean;
+  /** Unix milliseconds: when this copy was fetched. */
+  fetchedAt: number;
+}
+
+export type DownloadId = number;
+export type DownloadState = 'queued' | 'running' | 'paused' | 'failed' | 'done' | 'cancelled';
+
+export interface DownloadRequest {
+  url: string;
+  catalog: CatalogId | null;
+  entryId: string | null;
+  entryUrl: string | null;
+  title: string | null;
+  /** The entry's `updated`, remembered to notice a new edition. */
+  updated: string | null;
+  expectedSize: number | null;
+}
+
+export interface DownloadView {
+  id: DownloadId;
+  url: string;
+  title: string | null;
+  state: DownloadState;
+  bytes: number;
+  total: number | null;
+  bytesPerSecond: number;
+  etaSeconds: number | null;
+  errorCode: string | null;
+  error: string | null;
+  /** The book it became, once done. */
+  book: BookId | null;
+  /** The edition it replaces (an update). */
+  replaces: BookId | null;
+}
+
+/** A downloaded book whose catalogue entry has a newer edition. */
+export interface Update {
+  book: BookId;
+  title: string;
+  catalog: CatalogId | null;
+  current: string | null;
+  available: string | null;
+  url: string;
+  entryId: string | null;
+  entryUrl: string | null;
+}

@@ -47,3 +47,12 @@ export function epubUrl(id: string, path: string): string {
   const clean = path.replace(/^\/+/, '');
   return `${base}epub/${seg(id)}/${clean.split('/').map(seg).join('/')}`;
 }
+
+/**
+ * A catalogue's cover, thumbnail or logo, through the shell (the page may load no remote image;
+ * the shell keeps what it fetched, so that covers show offline). `catalog` is the catalogue whose
+ * credentials the request needs, or null (`-`) for an image of a catalogue not added yet.
+ */
+export function catalogImageUrl(catalog: number | null, url: string): string {
+  return `${base}catalog-image/${catalog === null ? '-' : seg(catalog)}/${encodeURIComponent(url)}`;
+}

@@ -353,15 +353,21 @@ impl Online {
     pub async fn check_updates(&self) -> Result<Vec<Update>> {
         let sources = self.library.with_db(catalogs::sources)?;
         let mut found = Vec::new();
+        let (mut reached, mut offline) = (0usize, None);
         for source in sources {
             let Some(page_url) = source.entry_url.clone() else { continue };
             let Ok(url) = parse_address(&page_url) else { continue };
             let credential = self.credential_for(source.catalog_id)?;
             let fetched = match self.fetch(&url, credential.as_ref()).await {
                 Ok(f) => f,
-                Err(Error::Net(e)) if super::is_offline(&e) => return Err(Error::Net(e)),
+                // One catalogue out of reach does not hide the others' new editions.
+                Err(Error::Net(e)) if super::is_offline(&e) => {
+                    offline = Some(e);
+                    continue;
+                }
                 Err(_) => continue,
             };
+            reached += 1;
             let Ok(feed) = cartable_opds::parse_feed(&fetched.bytes, &fetched.url, fetched.content_type.as_deref())
             else {
                 continue;
@@ -396,7 +402,11 @@ impl Online {
                 entry_url: source.entry_url.clone(),
             });
         }
-        Ok(found)
+        match offline {
+            // Nothing could be reached at all: say so (the caller tries again when online).
+            Some(e) if reached == 0 => Err(Error::Net(e)),
+            _ => Ok(found),
+        }
     }
 
     /// Queues the new edition of an updated book; the old edition stays until it is in.

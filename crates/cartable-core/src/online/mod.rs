@@ -294,7 +294,7 @@ impl Online {
             Ok(document) => {
                 Ok(Fetched { bytes: document.bytes, content_type: document.content_type, url: document.final_url })
             }
-            Err(cartable_net::Error::Unauthorized(details)) => Err(self.sign_in_error(*details).await),
+            Err(cartable_net::Error::Unauthorized(details)) => Err(self.sign_in_error(*details, url).await),
             Err(e) => Err(e.into()),
         }
     }
@@ -314,13 +314,11 @@ impl Online {
     }
 
     /// The error that asks the pupil to sign in, with what the catalogue says about how.
-    async fn sign_in_error(&self, details: cartable_net::Unauthorized) -> Error {
+    async fn sign_in_error(&self, details: cartable_net::Unauthorized, asked: &Url) -> Error {
         let document = match (&details.auth_document, &details.auth_document_url) {
             (Some(bytes), _) => {
-                let base = details
-                    .auth_document_url
-                    .clone()
-                    .unwrap_or_else(|| Url::parse("about:blank").expect("a valid URL"));
+                // A document sent in the 401 body is relative to the address that was asked.
+                let base = details.auth_document_url.clone().unwrap_or_else(|| asked.clone());
                 cartable_opds::parse_authentication(bytes, &base).ok()
             }
             (None, Some(url)) => match self.client.get_document(url, None).await {
