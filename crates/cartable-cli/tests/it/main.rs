@@ -1,6 +1,7 @@
 //! The `cartable` binary as a user runs it: exit codes, JSON, signals, kill -9.
 
 mod commands;
+mod downloads;
 mod robustness;
 
 use std::path::{Path, PathBuf};
