@@ -177,6 +177,44 @@ impl Client {
         }
     }
 
+    /// POSTs an `application/x-www-form-urlencoded` form (an OAuth token request) and returns
+    /// the answer like [`Client::get_document`]. No redirect is followed: a token endpoint
+    /// answers where it is asked.
+    pub async fn post_form(&self, url: &Url, fields: &[(&str, &str)], auth: Option<&Auth>) -> Result<Document, Error> {
+        check_scheme(url)?;
+        let host = host_of(url);
+        let body: String = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(fields).finish();
+        let work = async {
+            let mut request = self
+                .http
+                .post(url.clone())
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header(header::ACCEPT, "application/json")
+                .body(body);
+            if let Some(auth) = auth {
+                request = auth.apply(request);
+            }
+            let mut response = request.send().await.map_err(|e| network_error(url, e))?;
+            let status = response.status();
+            if !status.is_success() {
+                return Err(status_error(&mut response, auth.is_some()).await);
+            }
+            let content_type = header_str(response.headers(), header::CONTENT_TYPE).map(str::to_owned);
+            let mut bytes = Vec::new();
+            while let Some(chunk) = response.chunk().await.map_err(|e| network_error(url, e))? {
+                if bytes.len() + chunk.len() > 1 << 20 {
+                    return Err(Error::TooLarge { url: url.clone(), limit: 1 << 20 });
+                }
+                bytes.extend_from_slice(&chunk);
+            }
+            Ok(Document { bytes, content_type, final_url: url.clone(), etag: None, last_modified: None })
+        };
+        match tokio::time::timeout(self.config.document_timeout, work).await {
+            Ok(result) => result,
+            Err(_) => Err(Error::Timeout { host }),
+        }
+    }
+
     async fn fetch_document(&self, url: &Url, auth: Option<&Auth>) -> Result<Document, Error> {
         let mut response = self.send(url, auth, &HeaderMap::new()).await?;
         let final_url = response.url().clone();

@@ -130,7 +130,7 @@ impl Online {
         credential: Option<Credential>,
     ) -> Result<Catalog> {
         let url = parse_address(address)?;
-        let fetched = self.fetch(&url, credential.as_ref()).await?;
+        let (fetched, credential) = self.fetch_signed_in(&url, credential).await?;
         let feed = cartable_opds::parse_feed(&fetched.bytes, &fetched.url, fetched.content_type.as_deref())?;
         let name = name.map(str::to_owned).filter(|n| !n.trim().is_empty()).unwrap_or_else(|| {
             if feed.title.trim().is_empty() {
@@ -183,8 +183,15 @@ impl Online {
         let row = self.catalog_row(catalog)?;
         let url = parse_address(url.unwrap_or(&row.url))?;
         let credential = self.secrets.get(&row.url)?;
-        match self.fetch(&url, credential.as_ref()).await {
-            Ok(fetched) => {
+        let before = credential.clone();
+        match self.fetch_signed_in(&url, credential).await {
+            Ok((fetched, credential)) => {
+                if credential != before
+                    && let Some(credential) = credential
+                {
+                    // A new access token: keep it for the next pages.
+                    self.secrets.set(&row.url, credential)?;
+                }
                 let feed = cartable_opds::parse_feed(&fetched.bytes, &fetched.url, fetched.content_type.as_deref())?;
                 let now = self.library.now();
                 self.library.with_db(|c| {
@@ -279,6 +286,57 @@ impl Online {
         };
         let url = template.expand(query.trim())?;
         self.browse(catalog, Some(url.as_str())).await
+    }
+
+    /// Fetches a document, signing in when the catalogue asks: HTTP Basic with the credential,
+    /// or, when the catalogue's authentication document offers the OAuth password flow, an
+    /// access token asked for with the credential's user name and password (and asked for
+    /// again when it expired). Gives back the credential as it is now (with its token).
+    pub(crate) async fn fetch_signed_in(
+        &self,
+        url: &Url,
+        credential: Option<Credential>,
+    ) -> Result<(Fetched, Option<Credential>)> {
+        let outcome = self.fetch(url, credential.as_ref()).await;
+        let (Err(Error::SignInRequired { auth: Some(document), wrong_password }), Some(credential)) =
+            (&outcome, &credential)
+        else {
+            return outcome.map(|fetched| (fetched, credential));
+        };
+        let has_basic = document.flows.iter().any(|f| f.kind == cartable_opds::AuthKind::Basic);
+        let oauth = document.flows.iter().find(|f| f.kind == cartable_opds::AuthKind::OAuthPassword);
+        let endpoint = oauth.and_then(|f| f.authenticate_url.clone());
+        match endpoint {
+            // Basic is tried first when offered; OAuth when it is the way in, or when a token expired.
+            Some(endpoint) if !has_basic || credential.token.is_some() => {
+                let token = self.oauth_token(&endpoint, credential, document).await?;
+                let credential = Credential { token: Some(token), ..credential.clone() };
+                let fetched = self.fetch(url, Some(&credential)).await?;
+                Ok((fetched, Some(credential)))
+            }
+            _ => Err(Error::SignInRequired { auth: Some(document.clone()), wrong_password: *wrong_password }),
+        }
+    }
+
+    /// An OAuth 2.0 access token for the pupil's user name and password (resource owner
+    /// password grant, as OPDS authentication defines it).
+    async fn oauth_token(&self, endpoint: &Url, credential: &Credential, document: &AuthDocument) -> Result<String> {
+        let fields = [
+            ("grant_type", "password"),
+            ("username", credential.username.as_str()),
+            ("password", credential.password.as_str()),
+        ];
+        let refused = || Error::SignInRequired { auth: Some(Box::new(document.clone())), wrong_password: true };
+        let answer = match self.client.post_form(endpoint, &fields, None).await {
+            Ok(answer) => answer,
+            Err(cartable_net::Error::Unauthorized(_) | cartable_net::Error::Refused { .. }) => return Err(refused()),
+            Err(e) => return Err(e.into()),
+        };
+        #[derive(serde::Deserialize)]
+        struct Token {
+            access_token: String,
+        }
+        serde_json::from_slice::<Token>(&answer.bytes).map(|t| t.access_token).map_err(|_| refused())
     }
 
     /// Fetches a document: from the bundled catalogue, or over the network.

@@ -237,3 +237,44 @@ fn interrupted_downloads_are_queued_again_and_resume() {
     assert_eq!(row.state, "done", "{row:?}");
     assert_eq!(online.library().books().expect("list").len(), 1);
 }
+
+#[test]
+fn a_catalogue_with_the_oauth_password_flow_gets_a_token() {
+    let server = serve_catalog();
+    server.files.put(
+        "auth.json",
+        "application/opds-authentication+json",
+        format!(
+            r#"{{"id": "http://127.0.0.1/auth", "title": "Plateforme de l'académie",
+                "authentication": [{{"type": "http://opds-spec.org/auth/oauth/password",
+                    "links": [{{"rel": "authenticate", "href": "http://127.0.0.1:{}/token"}}]}}]}}"#,
+            server.port
+        ),
+    );
+    *server.oauth.lock().expect("lock") = Some(("jeton-42".into(), "eleve".into(), "1234".into()));
+    let (_dir, library) = library();
+    let online = online(library);
+    let rt = runtime();
+    let e = rt.block_on(online.add_catalog(&server.url("root.xml"), None, None)).expect_err("needs to sign in");
+    assert_eq!(e.code(), "SignInRequired");
+    let wrong = Credential { username: "eleve".into(), password: "0000".into(), token: None };
+    let e = rt.block_on(online.add_catalog(&server.url("root.xml"), None, Some(wrong))).expect_err("refused");
+    assert_eq!(e.code(), "WrongCredentials", "a refused token request is a wrong password: {e}");
+    let right = Credential { username: "eleve".into(), password: "1234".into(), token: None };
+    let catalog =
+        rt.block_on(online.add_catalog(&server.url("root.xml"), None, Some(right))).expect("signed in with a token");
+    let page = rt.block_on(online.browse(catalog.id, None)).expect("browse with the saved token");
+    assert_eq!(page.feed.publications.len(), 3);
+    // The token expires: the next page asks for a new one with the saved password.
+    *server.oauth.lock().expect("lock") = Some(("jeton-43".into(), "eleve".into(), "1234".into()));
+    let page = rt.block_on(online.browse(catalog.id, None)).expect("a new token, without asking the pupil");
+    assert!(!page.offline);
+    let id = online
+        .enqueue(&DownloadRequest {
+            url: server.url("books/swann.epub"),
+            catalog: Some(catalog.id),
+            ..Default::default()
+        })
+        .expect("queue");
+    rt.block_on(online.run_one(id, &|_| {})).expect("download with the token");
+}

@@ -26,6 +26,9 @@ pub struct Server {
     pub files: Files,
     /// `user:password` required on every request but the authentication document.
     pub basic: Arc<Mutex<Option<String>>>,
+    /// `(token, user, password)`: an OAuth bearer token required on every request but the
+    /// authentication document and `token`, where a POST of the user's password gives it.
+    pub oauth: Arc<Mutex<Option<(String, String, String)>>>,
     stop: Arc<AtomicBool>,
 }
 
@@ -36,22 +39,23 @@ impl Server {
         listener.set_nonblocking(true).expect("nonblocking");
         let files = Files::default();
         let basic = Arc::new(Mutex::new(None::<String>));
+        let oauth = Arc::new(Mutex::new(None::<(String, String, String)>));
         let stop = Arc::new(AtomicBool::new(false));
         {
-            let (files, basic, stop) = (files.clone(), basic.clone(), stop.clone());
+            let (files, basic, oauth, stop) = (files.clone(), basic.clone(), oauth.clone(), stop.clone());
             std::thread::spawn(move || {
                 while !stop.load(Ordering::SeqCst) {
                     match listener.accept() {
                         Ok((stream, _)) => {
-                            let (files, basic) = (files.clone(), basic.clone());
-                            std::thread::spawn(move || serve(stream, &files, &basic, port));
+                            let (files, basic, oauth) = (files.clone(), basic.clone(), oauth.clone());
+                            std::thread::spawn(move || serve(stream, &files, &basic, &oauth, port));
                         }
                         Err(_) => std::thread::sleep(Duration::from_millis(5)),
                     }
                 }
             });
         }
-        Server { port, files, basic, stop }
+        Server { port, files, basic, oauth, stop }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -71,7 +75,9 @@ impl Drop for Server {
     }
 }
 
-fn serve(stream: TcpStream, files: &Files, basic: &Mutex<Option<String>>, port: u16) {
+type OAuth = Mutex<Option<(String, String, String)>>;
+
+fn serve(stream: TcpStream, files: &Files, basic: &Mutex<Option<String>>, oauth: &OAuth, port: u16) {
     let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
     let mut reader = BufReader::new(match stream.try_clone() {
         Ok(s) => s,
@@ -83,18 +89,52 @@ fn serve(stream: TcpStream, files: &Files, basic: &Mutex<Option<String>>, port: 
     }
     let path = request_line.split_whitespace().nth(1).unwrap_or("/").trim_start_matches('/').to_owned();
     let mut authorization = None;
+    let mut length = 0usize;
     loop {
         let mut line = String::new();
         if reader.read_line(&mut line).is_err() || line.trim().is_empty() {
             break;
         }
-        if let Some((k, v)) = line.split_once(':')
-            && k.eq_ignore_ascii_case("authorization")
-        {
-            authorization = Some(v.trim().to_owned());
+        if let Some((k, v)) = line.split_once(':') {
+            if k.eq_ignore_ascii_case("authorization") {
+                authorization = Some(v.trim().to_owned());
+            } else if k.eq_ignore_ascii_case("content-length") {
+                length = v.trim().parse().unwrap_or(0);
+            }
         }
     }
+    let mut body = vec![0u8; length];
+    if length > 0 && reader.read_exact(&mut body).is_err() {
+        return;
+    }
     let mut stream = stream;
+    if let Some((token, user, password)) = oauth.lock().expect("lock").clone() {
+        if path == "token" {
+            let form = String::from_utf8_lossy(&body);
+            let ok = form.contains("grant_type=password")
+                && form.contains(&format!("username={user}"))
+                && form.contains(&format!("password={password}"));
+            let (status, answer) = if ok {
+                ("200 OK", format!(r#"{{"access_token": "{token}", "token_type": "bearer", "expires_in": 3600}}"#))
+            } else {
+                ("400 Bad Request", r#"{"error": "invalid_grant"}"#.to_owned())
+            };
+            let _ = write!(
+                stream,
+                "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{answer}",
+                answer.len()
+            );
+            return;
+        }
+        if path != "auth.json" && authorization.as_deref() != Some(format!("Bearer {token}").as_str()) {
+            let link = format!("<http://127.0.0.1:{port}/auth.json>; rel=\"http://opds-spec.org/auth/document\"");
+            let _ = write!(
+                stream,
+                "HTTP/1.1 401 Unauthorized\r\nLink: {link}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            );
+            return;
+        }
+    }
     let required = basic.lock().expect("lock").clone();
     if let Some(pair) = required
         && path != "auth.json"
