@@ -325,6 +325,11 @@ impl Library {
             }
         }
         drop(placed);
+        if format == Format::Pdf {
+            // The cover (the first page as a thumbnail) is made now, while the engine is warm:
+            // the shelf then shows it without starting PDFium. A failure only costs the cover.
+            let _ = self.page_image(&id, 0, render::THUMBNAIL_WIDTH);
+        }
         Ok(Imported { status: ImportStatus::Imported, book: self.book(&id)?.summary })
     }
 
