@@ -3,7 +3,8 @@
 //! A pupil types a book's password once, at import; Cartable then keeps a copy without the
 //! password protection inside the library, so the password itself is never stored anywhere.
 //! pdfium-render does not expose `FPDF_SaveAsCopy`'s `FPDF_REMOVE_SECURITY` flag, so this module
-//! calls the raw bindings. It is the only `unsafe` code in Cartable.
+//! calls the raw bindings. With [`crate::annotate`], which borrows its [`save`], it is the only
+//! `unsafe` code in Cartable.
 #![allow(unsafe_code)]
 
 use std::os::raw::{c_int, c_ulong, c_void};
@@ -28,7 +29,7 @@ unsafe extern "C" fn write_block(this: *mut FPDF_FILEWRITE, data: *const c_void,
         return 0;
     }
     // SAFETY: `this` is the `base` field of a live `Sink` (repr(C), first field), created in
-    // `without_security` and borrowed mutably for the whole FPDF_SaveAsCopy call; `data` points
+    // `save` and borrowed mutably for the whole FPDF_SaveAsCopy call; `data` points
     // to `size` readable bytes for the duration of this call, as fpdf_save.h promises.
     unsafe {
         let sink = &mut *(this as *mut Sink);
@@ -43,18 +44,30 @@ unsafe extern "C" fn write_block(this: *mut FPDF_FILEWRITE, data: *const c_void,
 pub(crate) fn without_security(pdfium: &Pdfium, bytes: &[u8], password: &str) -> Result<Vec<u8>, Error> {
     let bindings = pdfium.bindings();
     // SAFETY: the document handle is used only inside this function and closed before it
-    // returns; `bytes` outlives it. The sink outlives the FPDF_SaveAsCopy call.
+    // returns; `bytes` outlives it.
     unsafe {
         let document = bindings.FPDF_LoadMemDocument64(bytes, Some(password));
         if document.is_null() {
             return Err(Error::WrongPassword);
         }
-        let mut sink = Sink { base: FPDF_FILEWRITE { version: 1, WriteBlock: Some(write_block) }, bytes: Vec::new() };
-        let saved = bindings.FPDF_SaveAsCopy(document, &mut sink.base, REMOVE_SECURITY);
+        let saved = save(bindings, document, REMOVE_SECURITY);
         bindings.FPDF_CloseDocument(document);
-        if !bindings.is_true(saved) || sink.bytes.is_empty() {
-            return Err(Error::Decrypt { message: "PDFium refused to save the document".into() });
-        }
-        Ok(sink.bytes)
+        saved.ok_or_else(|| Error::Decrypt { message: "PDFium refused to save the document".into() })
     }
+}
+
+/// The document saved with `FPDF_SaveAsCopy` and `flags`, or `None` when PDFium refuses.
+///
+/// # Safety
+/// `document` must be a live document handle of `bindings`' library.
+pub(crate) unsafe fn save(
+    bindings: &dyn PdfiumLibraryBindings,
+    document: FPDF_DOCUMENT,
+    flags: FPDF_DWORD,
+) -> Option<Vec<u8>> {
+    let mut sink = Sink { base: FPDF_FILEWRITE { version: 1, WriteBlock: Some(write_block) }, bytes: Vec::new() };
+    // SAFETY: `document` is live (the caller's promise); the sink outlives the call and
+    // `write_block` only touches it through the pointer PDFium hands back.
+    let saved = unsafe { bindings.FPDF_SaveAsCopy(document, &mut sink.base, flags) };
+    (bindings.is_true(saved) && !sink.bytes.is_empty()).then_some(sink.bytes)
 }

@@ -8,7 +8,7 @@ use std::sync::{Arc, Condvar, Mutex, mpsc};
 
 use pdfium_render::prelude::*;
 
-use crate::Error;
+use crate::{AnnotationFacts, Error, Mark};
 
 /// How many documents the engine keeps open between jobs (page turns hit the same book).
 const OPEN_DOCUMENTS: usize = 3;
@@ -268,6 +268,31 @@ impl Engine {
         })
     }
 
+    /// A copy of the document at `path` with `marks` added as real PDF annotations, as PDF bytes.
+    /// The original file is not modified.
+    ///
+    /// Fails with [`Error::PageOutOfRange`] for a mark on a page the document lacks and with
+    /// [`Error::InvalidMark`] for one with nothing to draw or a coordinate that is not a number;
+    /// no copy is made then. A copy of a password-protected file keeps its protection.
+    pub fn annotated_copy(&self, path: &Path, password: Option<&str>, marks: Vec<Mark>) -> Result<Vec<u8>, Error> {
+        let (path, password) = owned(path, password);
+        self.call(move |w| {
+            // The cached document checks the password (precise errors) and gives the page
+            // boxes; the annotations go into a fresh copy so that the cached one, which the
+            // reader keeps rendering, stays as the file is.
+            let annotations = crate::marks::place(w.document(&path, password.as_deref())?, &marks)?;
+            let bytes = std::fs::read(&path)?;
+            crate::annotate::write(w.pdfium, &bytes, password.as_deref(), &annotations)
+        })
+    }
+
+    /// The annotations PDFium finds on page `page` (0-based): to check an annotated copy, and
+    /// to see what a PDF annotated elsewhere carries.
+    pub fn annotations(&self, path: &Path, password: Option<&str>, page: usize) -> Result<Vec<AnnotationFacts>, Error> {
+        let (path, password) = owned(path, password);
+        self.call(move |w| crate::marks::read(w.document(&path, password.as_deref())?, page))
+    }
+
     /// Forgets an open document (before its file is removed).
     pub fn close(&self, path: &Path) {
         let path = path.to_path_buf();
@@ -487,7 +512,7 @@ fn clean_title(title: &str) -> String {
     spaced.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-fn checked_page<'d>(doc: &'d PdfDocument, page: usize) -> Result<PdfPage<'d>, Error> {
+pub(crate) fn checked_page<'d>(doc: &'d PdfDocument, page: usize) -> Result<PdfPage<'d>, Error> {
     let count = doc.pages().len() as usize;
     if page >= count {
         return Err(Error::PageOutOfRange { page, count });

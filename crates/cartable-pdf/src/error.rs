@@ -38,6 +38,12 @@ pub enum Error {
     #[error("the PDF could not be saved without its password protection ({message})")]
     Decrypt { message: String },
 
+    #[error("mark {index} cannot be written into the PDF: {reason}")]
+    InvalidMark { index: usize, reason: &'static str },
+
+    #[error("the annotated copy could not be written ({message})")]
+    Annotate { message: String },
+
     #[error("reading the PDF failed: {0}")]
     Io(#[from] std::io::Error),
 

@@ -5,13 +5,16 @@
 //! Callers on any thread get plain data back (document facts, page text, RGB bitmaps);
 //! nothing borrowed from PDFium ever leaves the engine thread.
 
+mod annotate;
 pub mod baseline;
 mod decrypt;
 mod engine;
 mod error;
 mod locate;
+mod marks;
 mod pool;
 
 pub use engine::{Bitmap, DocumentInfo, Engine, OutlineEntry, PageFacts, TextBox};
 pub use error::Error;
 pub use locate::{ENV_VAR, LIBRARY_FILE, candidates, locate};
+pub use marks::{AnnotationFacts, Mark, MarkKind, Rect};

@@ -4,6 +4,8 @@ use std::path::{Path, PathBuf};
 
 use cartable_pdf::{Engine, Error};
 
+mod marks;
+
 fn corpus() -> PathBuf {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus");
     assert!(dir.join("MANIFEST.tsv").is_file(), "the shared corpus must be at {}", dir.display());
