@@ -31,6 +31,23 @@ const COMMANDS: &[&str] = &[
     "set_bandwidth",
     "check_updates",
     "accept_update",
+    "list_profiles",
+    "current_profile",
+    "choose_profile",
+    "add_profile",
+    "rename_profile",
+    "set_pin",
+    "remove_profile",
+    "get_settings",
+    "set_setting",
+    "list_annotations",
+    "add_annotation",
+    "update_annotation",
+    "delete_annotation",
+    "search_notes",
+    "book_annotation_count",
+    "export_annotations",
+    "import_annotations",
 ];
 
 fn main() {

@@ -7,7 +7,10 @@ use serde::Serialize;
 use tauri::{AppHandle, Emitter, State};
 
 use cartable_core::online::{Catalog, Credential, DownloadRequest, DownloadView, FeedPage, Update};
-use cartable_core::{BookId, ErrorView, Hit, ImportLine, Opened, Position, ShelfBook, TextRun};
+use cartable_core::{
+    Annotation, AnnotationChange, AnnotationsImport, BookId, ErrorView, ExportFormat, Hit, ImportLine, NewAnnotation,
+    NoteHit, Opened, Position, Profile, ShelfBook, TextRun,
+};
 use tauri::Manager;
 
 use crate::AppState;
@@ -20,7 +23,7 @@ fn id(text: &str) -> Result<BookId, ErrorView> {
 
 #[tauri::command]
 pub async fn list_books(state: State<'_, AppState>) -> Reply<Vec<ShelfBook>> {
-    Ok(state.library.shelf()?)
+    Ok(state.library.shelf(&state.profile()?)?)
 }
 
 #[tauri::command]
@@ -30,12 +33,12 @@ pub async fn get_book(state: State<'_, AppState>, id: String) -> Reply<cartable_
 
 #[tauri::command]
 pub async fn open_book(state: State<'_, AppState>, id: String) -> Reply<Opened> {
-    Ok(state.library.open_book(&self::id(&id)?)?)
+    Ok(state.library.open_book(&state.profile()?, &self::id(&id)?)?)
 }
 
 #[tauri::command]
 pub async fn save_position(state: State<'_, AppState>, id: String, position: Position) -> Reply<()> {
-    Ok(state.library.save_position(&self::id(&id)?, &position)?)
+    Ok(state.library.save_position(&state.profile()?, &self::id(&id)?, &position)?)
 }
 
 #[tauri::command]
@@ -220,4 +223,127 @@ pub async fn accept_update(app: AppHandle, state: State<'_, AppState>, update: U
     let id = state.online.accept_update(&update)?;
     run_downloads(&app);
     Ok(id)
+}
+
+// ----- profiles ------------------------------------------------------------------------
+
+#[tauri::command]
+pub async fn list_profiles(state: State<'_, AppState>) -> Reply<Vec<Profile>> {
+    Ok(state.library.profiles()?)
+}
+
+#[tauri::command]
+pub async fn current_profile(state: State<'_, AppState>) -> Reply<Option<Profile>> {
+    let current = state.current.lock().unwrap_or_else(|p| p.into_inner()).clone();
+    Ok(current.map(|id| state.library.profile(&id)).transpose()?)
+}
+
+#[tauri::command]
+pub async fn choose_profile(state: State<'_, AppState>, id: String, pin: Option<String>) -> Reply<Profile> {
+    let profile = state.library.unlock_profile(&id, pin.as_deref())?;
+    *state.current.lock().unwrap_or_else(|p| p.into_inner()) = Some(profile.id.clone());
+    Ok(profile)
+}
+
+#[tauri::command]
+pub async fn add_profile(state: State<'_, AppState>, name: String, pin: Option<String>) -> Reply<Profile> {
+    Ok(state.library.add_profile(&name, pin.as_deref())?)
+}
+
+#[tauri::command]
+pub async fn rename_profile(state: State<'_, AppState>, id: String, name: String) -> Reply<()> {
+    Ok(state.library.rename_profile(&id, &name)?)
+}
+
+/// Sets or removes the PIN of the profile that is open (never another one's).
+#[tauri::command]
+pub async fn set_pin(state: State<'_, AppState>, id: String, pin: Option<String>) -> Reply<()> {
+    if state.profile()? != id {
+        return Err(cartable_core::Error::PinRequired.into());
+    }
+    Ok(state.library.set_pin(&id, pin.as_deref())?)
+}
+
+/// Removes a profile and what it wrote; its PIN is asked when it has one.
+#[tauri::command]
+pub async fn remove_profile(state: State<'_, AppState>, id: String, pin: Option<String>) -> Reply<()> {
+    state.library.unlock_profile(&id, pin.as_deref())?;
+    state.library.remove_profile(&id)?;
+    let mut current = state.current.lock().unwrap_or_else(|p| p.into_inner());
+    if current.as_deref() == Some(id.as_str()) {
+        *current = None;
+    }
+    Ok(())
+}
+
+#[tauri::command]
+pub async fn get_settings(state: State<'_, AppState>) -> Reply<serde_json::Map<String, serde_json::Value>> {
+    Ok(state.library.profile_settings(&state.profile()?)?)
+}
+
+#[tauri::command]
+pub async fn set_setting(state: State<'_, AppState>, key: String, value: serde_json::Value) -> Reply<()> {
+    Ok(state.library.set_profile_setting(&state.profile()?, &key, &value)?)
+}
+
+// ----- annotations ---------------------------------------------------------------------
+
+fn annotation_id(text: &str) -> Result<uuid::Uuid, ErrorView> {
+    uuid::Uuid::parse_str(text).map_err(|_| cartable_core::Error::AnnotationNotFound(text.to_owned()).into())
+}
+
+#[tauri::command]
+pub async fn list_annotations(state: State<'_, AppState>, id: String, page: Option<usize>) -> Reply<Vec<Annotation>> {
+    Ok(state.library.annotations(&state.profile()?, &self::id(&id)?, page)?)
+}
+
+#[tauri::command]
+pub async fn add_annotation(state: State<'_, AppState>, id: String, annotation: NewAnnotation) -> Reply<Annotation> {
+    Ok(state.library.add_annotation(&state.profile()?, &self::id(&id)?, annotation)?)
+}
+
+#[tauri::command]
+pub async fn update_annotation(
+    state: State<'_, AppState>,
+    annotation_id: String,
+    change: AnnotationChange,
+) -> Reply<Annotation> {
+    Ok(state.library.update_annotation(&state.profile()?, self::annotation_id(&annotation_id)?, change)?)
+}
+
+#[tauri::command]
+pub async fn delete_annotation(state: State<'_, AppState>, annotation_id: String) -> Reply<()> {
+    Ok(state.library.delete_annotation(&state.profile()?, self::annotation_id(&annotation_id)?)?)
+}
+
+#[tauri::command]
+pub async fn search_notes(state: State<'_, AppState>, query: String, limit: usize) -> Reply<Vec<NoteHit>> {
+    Ok(state.library.search_notes(&state.profile()?, &query, limit)?)
+}
+
+#[tauri::command]
+pub async fn book_annotation_count(state: State<'_, AppState>, id: String) -> Reply<usize> {
+    Ok(state.library.annotation_count(&self::id(&id)?)?)
+}
+
+/// Writes the export to `path` (chosen by the pupil in the save dialog) through a temporary
+/// file, so that a failure never leaves half a file.
+#[tauri::command]
+pub async fn export_annotations(
+    state: State<'_, AppState>,
+    id: String,
+    format: ExportFormat,
+    path: PathBuf,
+) -> Reply<()> {
+    let profile = state.profile()?;
+    let lang = state.library.profile_settings(&profile)?.get("lang").and_then(|v| v.as_str().map(str::to_owned));
+    let bytes = state.library.export_annotations(&profile, &self::id(&id)?, format, lang.as_deref().unwrap_or("fr"))?;
+    cartable_core::write_file_atomically(&path, &bytes)?;
+    Ok(())
+}
+
+#[tauri::command]
+pub async fn import_annotations(state: State<'_, AppState>, path: PathBuf) -> Reply<AnnotationsImport> {
+    let bytes = cartable_core::read_small_file(&path, 64 << 20)?;
+    Ok(state.library.import_annotations(&state.profile()?, &bytes)?)
 }

@@ -16,6 +16,16 @@ pub struct AppState {
     pub online: Arc<Online>,
     /// The task that runs the download queue, while it runs.
     pub downloads: std::sync::Mutex<Option<tauri::async_runtime::JoinHandle<()>>>,
+    /// The profile of the pupil reading now, once chosen (and its PIN given).
+    pub current: std::sync::Mutex<Option<String>>,
+}
+
+impl AppState {
+    /// The open profile, or `NoProfile` before the pupil has chosen one.
+    pub fn profile(&self) -> Result<String, cartable_core::ErrorView> {
+        let current = self.current.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        current.ok_or_else(|| cartable_core::Error::NoProfile.into())
+    }
 }
 
 fn main() {
@@ -42,6 +52,12 @@ fn run() -> Result<(), String> {
     let seed = cartable_books::BUNDLED.iter().map(|b| Seed { name: b.file_name, bytes: b.bytes }).collect();
     let library = Library::open(&root, Options { clock: Arc::new(SystemClock), pdfium: None, seed })
         .map_err(|e| format!("opening the library in {}: {e}", root.display()))?;
+    // A family with one pupil and no PIN goes straight to the shelf.
+    let profiles = library.profiles().map_err(|e| format!("reading the profiles: {e}"))?;
+    let current = match profiles.as_slice() {
+        [only] if !only.has_pin => Some(only.id.clone()),
+        _ => None,
+    };
     let library = Arc::new(library);
     let bundled: Vec<(&'static str, &'static [u8])> = std::iter::once(("catalogue.xml", cartable_books::CATALOGUE))
         .chain(cartable_books::BUNDLED.iter().map(|b| (b.file_name, b.bytes)))
@@ -49,7 +65,12 @@ fn run() -> Result<(), String> {
     let online = Arc::new(Online::new(library.clone(), &bundled).map_err(|e| format!("starting the catalogues: {e}"))?);
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
-        .manage(AppState { library, online, downloads: std::sync::Mutex::new(None) })
+        .manage(AppState {
+            library,
+            online,
+            downloads: std::sync::Mutex::new(None),
+            current: std::sync::Mutex::new(current),
+        })
         .setup(|app| {
             // Downloads left unfinished (closed window, crash) go on where they stopped.
             commands::run_downloads(app.handle());
@@ -82,6 +103,23 @@ fn run() -> Result<(), String> {
             commands::set_bandwidth,
             commands::check_updates,
             commands::accept_update,
+            commands::list_profiles,
+            commands::current_profile,
+            commands::choose_profile,
+            commands::add_profile,
+            commands::rename_profile,
+            commands::set_pin,
+            commands::remove_profile,
+            commands::get_settings,
+            commands::set_setting,
+            commands::list_annotations,
+            commands::add_annotation,
+            commands::update_annotation,
+            commands::delete_annotation,
+            commands::search_notes,
+            commands::book_annotation_count,
+            commands::export_annotations,
+            commands::import_annotations,
         ])
         .run(tauri::generate_context!())
         .map_err(|e| format!("the window could not start: {e}"))

@@ -1,5 +1,6 @@
 //! `cartable`: the textbook library from the command line.
 
+mod notes;
 mod online;
 mod output;
 
@@ -140,6 +141,48 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The pupils who share this library
+    Profiles {
+        #[command(subcommand)]
+        action: notes::ProfileAction,
+    },
+    /// A book's bookmarks, highlights, notes and ink
+    Annotations {
+        book: String,
+        /// Whose (name or id; default: the first profile)
+        #[arg(long, value_name = "P")]
+        profile: Option<String>,
+        /// Read the profile's PIN from standard input
+        #[arg(long)]
+        pin_stdin: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Export a book's annotations: W3C JSON, Markdown, or an annotated copy of the PDF
+    Export {
+        book: String,
+        #[arg(long, value_enum)]
+        format: notes::Format,
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        #[arg(long, value_name = "P")]
+        profile: Option<String>,
+        #[arg(long)]
+        pin_stdin: bool,
+        /// Language of the Markdown headings (fr or en)
+        #[arg(long, default_value = "fr")]
+        lang: String,
+    },
+    /// Import a W3C annotation set: each annotation is placed again by its selectors
+    ImportAnnotations {
+        file: PathBuf,
+        #[arg(long, value_name = "P")]
+        profile: Option<String>,
+        #[arg(long)]
+        pin_stdin: bool,
+        #[arg(long)]
+        json: bool,
+    },
     /// Find books whose catalogue has a new edition
     Updates {
         /// Download the new editions (each old edition stays until its new one is in)
@@ -242,8 +285,12 @@ fn run(cli: Cli, out: &mut Out, interrupted: &Arc<AtomicBool>) -> anyhow::Result
         Command::Remove { book } => {
             let id = library.find(&book)?;
             let title = library.book(&id)?.summary.title;
+            let notes = library.annotation_count(&id)?;
             library.remove(&id)?;
             out.line(&format!("removed {title}"))?;
+            if notes > 0 {
+                out.line(&format!("its {notes} annotations are kept: they come back if the book is imported again"))?;
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Check { json } => check(&library, json, out),
@@ -253,6 +300,16 @@ fn run(cli: Cli, out: &mut Out, interrupted: &Arc<AtomicBool>) -> anyhow::Result
         }
         Command::Downloads { clear, json } => online::downloads(library, clear, json, out),
         Command::Updates { apply, json } => online::updates(library, apply, json, out, interrupted),
+        Command::Profiles { action } => notes::profiles(&library, action, out),
+        Command::Annotations { book, profile, pin_stdin, json } => {
+            notes::list(&library, &book, &notes::Who { profile, pin_stdin }, json, out)
+        }
+        Command::Export { book, format, out: file, profile, pin_stdin, lang } => {
+            notes::export(&library, &book, &notes::Who { profile, pin_stdin }, format, &lang, &file, out)
+        }
+        Command::ImportAnnotations { file, profile, pin_stdin, json } => {
+            notes::import(&library, &file, &notes::Who { profile, pin_stdin }, json, out)
+        }
     }
 }
 

@@ -70,6 +70,39 @@ pub enum Error {
     )]
     NotABook,
 
+    #[error("choose who is reading first (no profile is open)")]
+    NoProfile,
+
+    #[error("no profile is called {0:?}; `cartable profiles list` shows them")]
+    ProfileNotFound(String),
+
+    #[error("a profile called {0:?} already exists; choose another name")]
+    ProfileNameTaken(String),
+
+    #[error("a profile name has 1 to 40 characters")]
+    InvalidProfileName,
+
+    #[error("the last profile cannot be removed; add another one first")]
+    LastProfile,
+
+    #[error("this profile is protected by a PIN; type it to open it")]
+    PinRequired,
+
+    #[error("wrong PIN; try again")]
+    WrongPin,
+
+    #[error("a PIN has 4 to 6 digits")]
+    InvalidPin,
+
+    #[error("this annotation does not exist (any more)")]
+    AnnotationNotFound(String),
+
+    #[error("this annotation cannot be saved: {0}")]
+    InvalidAnnotation(String),
+
+    #[error("this file is not a set of annotations Cartable can read: {0}")]
+    BadAnnotationFile(String),
+
     #[error(transparent)]
     Net(#[from] cartable_net::Error),
 
@@ -114,12 +147,25 @@ impl Error {
             Error::NoCatalogSearch => "NoCatalogSearch",
             Error::DownloadNotFound(_) => "DownloadNotFound",
             Error::NotABook => "NotABook",
+            Error::NoProfile => "NoProfile",
+            Error::ProfileNotFound(_) => "ProfileNotFound",
+            Error::ProfileNameTaken(_) => "ProfileNameTaken",
+            Error::InvalidProfileName => "InvalidProfileName",
+            Error::LastProfile => "LastProfile",
+            Error::PinRequired => "PinRequired",
+            Error::WrongPin => "WrongPin",
+            Error::InvalidPin => "InvalidPin",
+            Error::AnnotationNotFound(_) => "AnnotationNotFound",
+            Error::InvalidAnnotation(_) => "InvalidAnnotation",
+            Error::BadAnnotationFile(_) => "BadAnnotationFile",
             Error::Net(e) => e.code(),
             Error::Opds(_) => "BadCatalog",
             Error::Pdf(cartable_pdf::Error::LibraryMissing { .. } | cartable_pdf::Error::LibraryLoad { .. }) => {
                 "PdfEngineMissing"
             }
             Error::Pdf(cartable_pdf::Error::UnsupportedSecurity) => "UnsupportedSecurity",
+            Error::Pdf(cartable_pdf::Error::InvalidMark { .. }) => "InvalidAnnotation",
+            Error::Pdf(cartable_pdf::Error::Annotate { .. }) => "ExportFailed",
             Error::Pdf(_) => "CorruptPdf",
             Error::Epub(e) => epub_code(e),
             Error::Database(_) => "Database",

@@ -17,6 +17,8 @@ use crate::search::{self, Hit};
 use crate::textlayer::{self, TextRun};
 use crate::{BookId, Error, Result, import, sanitize, store};
 
+pub(crate) mod annotate;
+
 /// What the shell hands the library when opening it.
 pub struct Options {
     /// Time, for added/opened dates and sync stamps.
@@ -155,13 +157,15 @@ impl Library {
                 node
             }
         };
+        // Stamps carry on after the latest one written, even if the wall clock went back.
+        let latest = db::annotations::latest_stamp(&conn)?;
         let library = Library {
             root: root.to_path_buf(),
             db: Mutex::new(conn),
             engine: OnceLock::new(),
             pdfium: options.pdfium,
             clock: options.clock,
-            hlc: HlcSource::new(node, None),
+            hlc: HlcSource::new(node, latest),
             epubs: Mutex::new(Vec::new()),
         };
         library.sweep()?;
@@ -398,9 +402,9 @@ impl Library {
     }
 
     /// The shelf: every book with its reading progress and whether its file is here.
-    pub fn shelf(&self) -> Result<Vec<ShelfBook>> {
+    pub fn shelf(&self, profile: &str) -> Result<Vec<ShelfBook>> {
         let books = self.with_db(books::list)?;
-        let progress = self.with_db(positions::all_progress)?;
+        let progress = self.with_db(|c| positions::all_progress(c, profile))?;
         let files: std::collections::HashMap<BookId, String> =
             self.with_db(books::files)?.into_iter().map(|(id, path, _)| (id, path)).collect();
         Ok(books
@@ -414,10 +418,10 @@ impl Library {
     }
 
     /// Opens a book for reading: marks it opened now and gives where the pupil was.
-    pub fn open_book(&self, id: &BookId) -> Result<Opened> {
+    pub fn open_book(&self, profile: &str, id: &BookId) -> Result<Opened> {
         let book = self.book(id)?;
         self.mark_opened(id)?;
-        Ok(Opened { position: self.position(id)?, book })
+        Ok(Opened { position: self.position(profile, id)?, book })
     }
 
     pub fn book(&self, id: &BookId) -> Result<Book> {
@@ -651,13 +655,13 @@ impl Library {
     }
 
     /// Where the pupil was in this book, if they opened it before.
-    pub fn position(&self, id: &BookId) -> Result<Option<Position>> {
-        let saved = self.with_db(|c| positions::get(c, &id.book_key()))?;
+    pub fn position(&self, profile: &str, id: &BookId) -> Result<Option<Position>> {
+        let saved = self.with_db(|c| positions::get(c, profile, &id.book_key()))?;
         Ok(saved.and_then(|(pos, _)| serde_json::from_str(&pos).ok()))
     }
 
     /// Saves where the pupil is; called continuously while reading.
-    pub fn save_position(&self, id: &BookId, position: &Position) -> Result<()> {
+    pub fn save_position(&self, profile: &str, id: &BookId, position: &Position) -> Result<()> {
         if !(0.0..=1.0).contains(&position.progress) {
             return Err(Error::InvalidPosition("progress must be between 0 and 1"));
         }
@@ -670,7 +674,7 @@ impl Library {
         let json = serde_json::to_string(position).map_err(|_| Error::InvalidPosition("not serialisable"))?;
         let hlc = self.hlc.stamp(self.clock.as_ref());
         let now = self.clock.now();
-        self.with_db(|c| positions::set(c, &id.book_key(), &json, position.progress, hlc, now))
+        self.with_db(|c| positions::set(c, profile, &id.book_key(), &json, position.progress, hlc, now))
     }
 
     // ----- search -----------------------------------------------------------------------

@@ -234,6 +234,13 @@ impl Snippets {
     }
 }
 
+/// `text` HTML-escaped.
+pub(crate) fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    escape_into(text, &mut out);
+    out
+}
+
 fn escape_into(text: &str, out: &mut String) {
     for c in text.chars() {
         match c {

@@ -2,6 +2,7 @@
 
 mod commands;
 mod downloads;
+mod notes;
 mod robustness;
 
 use std::path::{Path, PathBuf};

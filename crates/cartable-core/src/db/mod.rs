@@ -5,12 +5,14 @@
 //! search index, sync-ready entries) and `cache.sqlite3` (rendered pages), attached as `cache`.
 //! The cache can be deleted at any time; nothing else is lost with it.
 
+pub(crate) mod annotations;
 pub(crate) mod books;
 pub(crate) mod cache;
 pub(crate) mod catalogs;
 pub(crate) mod downloads;
 pub(crate) mod entries;
 pub(crate) mod positions;
+pub(crate) mod profiles;
 pub(crate) mod settings;
 pub(crate) mod texts;
 
@@ -30,6 +32,7 @@ const LIBRARY_MIGRATIONS: &[&str] = &[
     include_str!("migrations/library/0002_positions.sql"),
     include_str!("migrations/library/0003_section_sizes.sql"),
     include_str!("migrations/library/0004_catalogs.sql"),
+    include_str!("migrations/library/0005_profiles_annotations.sql"),
 ];
 const CACHE_MIGRATIONS: &[&str] = &[include_str!("migrations/cache/0001_pages.sql")];
 

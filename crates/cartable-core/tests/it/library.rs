@@ -131,9 +131,10 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
 fn reading_positions_survive_reopening_the_library() {
     let (dir, library) = library();
     let id = library.import(&corpus("pdf/readium-daisy-miller.pdf"), None).expect("import").book.id;
-    assert_eq!(library.position(&id).expect("none yet"), None);
+    let me = library.default_profile().expect("a first profile").id;
+    assert_eq!(library.position(&me, &id).expect("none yet"), None);
     let here = cartable_core::Position { loc: "page:41".into(), progress: 0.52, label: Some("42".into()) };
-    library.save_position(&id, &here).expect("save");
+    library.save_position(&me, &id, &here).expect("save");
     drop(library);
     let reopened = cartable_core::Library::open(
         dir.path(),
@@ -144,9 +145,11 @@ fn reading_positions_survive_reopening_the_library() {
         },
     )
     .expect("reopen");
-    assert_eq!(reopened.position(&id).expect("saved"), Some(here), "the position is kept across restarts");
+    assert_eq!(reopened.position(&me, &id).expect("saved"), Some(here), "the position is kept across restarts");
+    let sister = reopened.add_profile("Inès", None).expect("second profile").id;
+    assert_eq!(reopened.position(&sister, &id).expect("read"), None, "another pupil starts at the beginning");
     let bad = cartable_core::Position { loc: "page:1".into(), progress: 1.5, label: None };
-    assert_eq!(reopened.save_position(&id, &bad).expect_err("out of range").code(), "InvalidPosition");
+    assert_eq!(reopened.save_position(&me, &id, &bad).expect_err("out of range").code(), "InvalidPosition");
 }
 
 #[test]

@@ -1,5 +1,6 @@
 //! The library against real files: the shared corpus and books built in code.
 
+mod annotations;
 mod calibre;
 mod corpus;
 mod library;
