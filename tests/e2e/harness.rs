@@ -249,6 +249,33 @@ impl App {
         self.session_call("DELETE", "/actions", None);
     }
 
+    /// Drags the mouse over `element` through `points` (fractions of its width and height), as
+    /// a pupil drawing with the pointer: real input events, not synthetic ones.
+    pub fn draw(&self, element: &Element, points: &[(f64, f64)]) {
+        let (_, _, w, h) = element.rect();
+        let at = |(fx, fy): (f64, f64)| {
+            json!({
+                "type": "pointerMove", "duration": 16, "origin": element.as_arg(),
+                "x": ((fx - 0.5) * w).round() as i64, "y": ((fy - 0.5) * h).round() as i64,
+            })
+        };
+        let mut actions = Vec::new();
+        if let Some(first) = points.first() {
+            actions.push(at(*first));
+            actions.push(json!({"type": "pointerDown", "button": 0}));
+            actions.extend(points[1..].iter().map(|p| at(*p)));
+            actions.push(json!({"type": "pointerUp", "button": 0}));
+        }
+        self.session_call(
+            "POST",
+            "/actions",
+            Some(json!({"actions": [{
+                "type": "pointer", "id": "mouse", "parameters": {"pointerType": "mouse"}, "actions": actions,
+            }]})),
+        );
+        self.session_call("DELETE", "/actions", None);
+    }
+
     /// A PNG of the window, saved in the artifacts folder.
     pub fn screenshot(&self, name: &str) -> PathBuf {
         let b64 = self.session_call("GET", "/screenshot", None);

@@ -2,6 +2,7 @@
 //! Each test starts the app on a fresh library folder, saves screenshots in
 //! tests/e2e/artifacts/ and checks that what should be drawn is not blank.
 
+mod annotations;
 mod catalogs;
 mod harness;
 mod library;

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use crate::harness::{App, ENTER, RIGHT};
 
-fn open(app: &App, title_part: &str) {
+pub(crate) fn open(app: &App, title_part: &str) {
     app.wait("library-view");
     app.until("the bundled books", Duration::from_secs(20), || app.all("library-item").len() >= 3);
     let item = app
@@ -17,7 +17,7 @@ fn open(app: &App, title_part: &str) {
     app.wait("reader-view");
 }
 
-fn page_index(app: &App) -> usize {
+pub(crate) fn page_index(app: &App) -> usize {
     app.wait("page-indicator").attr("data-page-index").and_then(|v| v.parse().ok()).unwrap_or(usize::MAX)
 }
 

@@ -36,6 +36,26 @@ declare module 'foliate-js/view.js' {
   export {};
 }
 
+declare module 'foliate-js/overlayer.js' {
+  type Draw = (rects: DOMRectList | DOMRect[], options?: Record<string, unknown>) => SVGElement;
+  export class Overlayer {
+    static highlight: Draw;
+    static underline: Draw;
+  }
+}
+
+declare module 'foliate-js/epubcfi.js' {
+  export function collapse(cfi: string, toEnd?: boolean): string;
+  export function compare(a: string, b: string): number;
+}
+
+interface FoliateDrawAnnotation {
+  draw: (func: unknown, opts?: Record<string, unknown>) => void;
+  annotation: { value: string };
+  doc: Document;
+  range: Range;
+}
+
 interface FoliateRelocate {
   cfi: string;
   fraction?: number;
@@ -80,6 +100,9 @@ interface FoliateView extends HTMLElement {
   search(opts: { query: string; index?: number; matchCase?: boolean; matchDiacritics?: boolean; matchWholeWords?: boolean }): AsyncGenerator<FoliateSearchItem | 'done'>;
   clearSearch(): void;
   deselect(): void;
+  addAnnotation(annotation: { value: string }, remove?: boolean): Promise<{ index: number; label: string } | undefined>;
+  deleteAnnotation(annotation: { value: string }): Promise<unknown>;
+  getCFI(index: number, range?: Range): string;
 }
 
 interface HTMLElementTagNameMap {

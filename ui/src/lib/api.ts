@@ -4,10 +4,13 @@
 import { invoke as tauriInvoke } from '@tauri-apps/api/core';
 import { listen as tauriListen } from '@tauri-apps/api/event';
 import { getCurrentWebview } from '@tauri-apps/api/webview';
-import { open as openDialog } from '@tauri-apps/plugin-dialog';
+import { open as openDialog, save as saveDialog } from '@tauri-apps/plugin-dialog';
 import { toApiError } from './errors';
 import { setResourceBase, tauriResourceBase } from './urls';
 import type {
+  Annotation,
+  AnnotationChange,
+  AnnotationsImport,
   Book,
   BookId,
   Catalog,
@@ -16,12 +19,17 @@ import type {
   DownloadRequest,
   DownloadView,
   DragDrop,
+  ExportFormat,
   FeedPage,
   Hit,
   ImportLine,
   ImportProgress,
+  NewAnnotation,
+  NoteHit,
   Opened,
   Position,
+  Profile,
+  ProfileId,
   ShelfBook,
   TextRun,
   Update,
@@ -35,6 +43,15 @@ export interface Backend {
   onDragDrop(handler: (event: DragDrop) => void): Promise<Unlisten>;
   /** The file picker; null when the user cancels. */
   pickBooks(filterName: string): Promise<string[] | null>;
+  /** The save dialog (exports); null when the user cancels. Optional: a test backend may leave it out. */
+  pickSavePath?(defaultName: string, filter: FileFilter): Promise<string | null>;
+  /** The open dialog for one file (annotation imports); null when the user cancels. */
+  pickFile?(filter: FileFilter): Promise<string | null>;
+}
+
+export interface FileFilter {
+  name: string;
+  extensions: string[];
 }
 
 const tauriBackend: Backend = {
@@ -55,6 +72,11 @@ const tauriBackend: Backend = {
     });
     if (picked === null) return null;
     return Array.isArray(picked) ? picked : [picked];
+  },
+  pickSavePath: (defaultName, filter) => saveDialog({ defaultPath: defaultName, filters: [filter] }),
+  pickFile: async (filter) => {
+    const picked = await openDialog({ multiple: false, directory: false, filters: [filter] });
+    return Array.isArray(picked) ? (picked[0] ?? null) : picked;
   },
 };
 
@@ -133,9 +155,38 @@ export const setBandwidth = (bytesPerSecond: number | null) => call<void>('set_b
 export const checkUpdates = () => call<Update[]>('check_updates');
 export const acceptUpdate = (update: Update) => call<DownloadId>('accept_update', { update });
 
+// Profiles: who is reading. Until one is chosen in this run, per-profile commands fail with `NoProfile`.
+export const listProfiles = () => call<Profile[]>('list_profiles');
+export const currentProfile = () => call<Profile | null>('current_profile');
+export const chooseProfile = (id: ProfileId, pin: string | null) => call<Profile>('choose_profile', { id, pin });
+export const addProfile = (name: string, pin: string | null) => call<Profile>('add_profile', { name, pin });
+export const renameProfile = (id: ProfileId, name: string) => call<void>('rename_profile', { id, name });
+/** The current profile only; null removes the PIN. */
+export const setPin = (id: ProfileId, pin: string | null) => call<void>('set_pin', { id, pin });
+/** Deletes that profile's notes too: the UI asks first. */
+export const removeProfile = (id: ProfileId, pin: string | null) => call<void>('remove_profile', { id, pin });
+export const getSettings = () => call<Record<string, unknown>>('get_settings');
+export const setSetting = (key: string, value: unknown) => call<void>('set_setting', { key, value });
+
+// Annotations of the current profile: bookmarks, highlights, notes, ink strokes.
+/** `page`: PDF page index or EPUB spine index; null for the whole book. */
+export const listAnnotations = (id: BookId, page: number | null) => call<Annotation[]>('list_annotations', { id, page });
+export const addAnnotation = (id: BookId, annotation: NewAnnotation) => call<Annotation>('add_annotation', { id, annotation });
+export const updateAnnotation = (annotationId: string, change: AnnotationChange) =>
+  call<Annotation>('update_annotation', { annotationId, change });
+export const deleteAnnotation = (annotationId: string) => call<void>('delete_annotation', { annotationId });
+export const searchNotes = (query: string, limit: number) => call<NoteHit[]>('search_notes', { query, limit });
+export const exportAnnotations = (id: BookId, format: ExportFormat, path: string) =>
+  call<void>('export_annotations', { id, format, path });
+export const importAnnotations = (path: string) => call<AnnotationsImport>('import_annotations', { path });
+export const bookAnnotationCount = (id: BookId) => call<number>('book_annotation_count', { id });
+
 export const onDownloadProgress = (handler: (d: DownloadView) => void) =>
   backend.listen<DownloadView>('download-progress', handler);
 export const onImportProgress = (handler: (p: ImportProgress) => void) =>
   backend.listen<ImportProgress>('import-progress', handler);
 export const onDragDrop = (handler: (e: DragDrop) => void) => backend.onDragDrop(handler);
 export const pickBooks = (filterName: string) => backend.pickBooks(filterName);
+export const pickSavePath = (defaultName: string, filter: FileFilter) =>
+  backend.pickSavePath ? backend.pickSavePath(defaultName, filter) : Promise.resolve(null);
+export const pickFile = (filter: FileFilter) => (backend.pickFile ? backend.pickFile(filter) : Promise.resolve(null));

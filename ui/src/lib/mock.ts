@@ -1,9 +1,10 @@
 // Development only: a Backend for `npm run dev` in a plain browser (no Tauri). It answers the
 // contract with the real `cartable` CLI through dev/mock-server.ts, keeps positions in memory and
 // fakes what the CLI cannot do (the file picker, drag and drop, import progress, text layers,
-// catalogues and downloads: a bundled catalogue, a school one that asks to sign in as
+// catalogues and downloads, and profiles, settings and annotations in memory: a bundled catalogue, a school one that asks to sign in as
 // eleve / secret, downloads that take a few seconds).
 import type { Backend } from './api';
+import { createAnnotationStore } from './mockannotations';
 import type {
   Acquisition,
   Book,
@@ -188,10 +189,15 @@ function mockDownload(id: number): DownloadView {
   return d;
 }
 
+/** Profiles, settings and annotations (mockannotations.ts); `reset` gives tests a fresh start. */
+export const mockStore = createAnnotationStore(async (id) => (await shelf().catch(() => [])).find((b) => b.id === id)?.title ?? id);
+
 export const mockBackend: Backend = {
   async invoke<T>(command: string, args: Record<string, unknown> = {}): Promise<T> {
     const id = args.id as string;
     await sleep(30);
+    const answered = await mockStore.handle(command, args);
+    if (answered) return answered.value as T;
     switch (command) {
       case 'list_books':
         return (await shelf()) as T;
@@ -306,6 +312,12 @@ export const mockBackend: Backend = {
       window.removeEventListener('dragleave', leave);
       window.removeEventListener('drop', drop);
     };
+  },
+  async pickSavePath(defaultName: string) {
+    return `/home/eleve/Documents/${defaultName}`;
+  },
+  async pickFile() {
+    return '/home/eleve/Documents/annotations.json';
   },
   async pickBooks() {
     return ['/home/eleve/Documents/mathematiques-6e.pdf', '/home/eleve/Documents/livre-protege.pdf', '/home/eleve/Documents/livre-casse.epub'];

@@ -302,3 +302,102 @@ export interface Update {
   entryId: string | null;
   entryUrl: string | null;
 }
+
+// ----- profiles and annotations ------------------------------------------------------------
+
+export type ProfileId = string;
+
+/** One child (or grown-up) of the family: their own positions, settings and notes. */
+export interface Profile {
+  id: ProfileId;
+  name: string;
+  hasPin: boolean;
+  /** `#rrggbb`, given by the shell. */
+  color: string;
+  createdAt: number;
+}
+
+export interface Quote {
+  prefix: string;
+  exact: string;
+  suffix: string;
+}
+
+/** left, top, right, bottom: fractions of the page (0..1, origin top-left). */
+export type QuadRect = [number, number, number, number];
+
+export type Anchor =
+  /** A text range on a PDF page: start/end are code point offsets in the page's text-layer text (the runs' `text` joined with no separator). */
+  | { type: 'pdf'; page: number; label: string | null; start: number; end: number; quads: QuadRect[]; quote: Quote }
+  /** A text range in an EPUB section (spine index), with its CFI range. */
+  | { type: 'epub'; section: number; href: string; cfi: string; quote: Quote }
+  /** A place: a page, or an EPUB location (loc = CFI); x/y for a note pinned at a point. */
+  | { type: 'place'; page: number; loc: string; label: string | null; x: number | null; y: number | null };
+
+export type AnnotationKind = 'bookmark' | 'highlight' | 'note' | 'ink';
+export type HighlightColor = 'yellow' | 'green' | 'blue' | 'pink';
+export type HighlightStyle = 'highlight' | 'underline';
+export type InkTool = 'pen' | 'highlighter';
+
+export interface Ink {
+  tool: InkTool;
+  /** `#rrggbb` */
+  color: string;
+  /** Fraction of the page width. */
+  width: number;
+  /** Fractions of the page. */
+  points: [number, number][];
+}
+
+export interface Annotation {
+  id: string;
+  kind: AnnotationKind;
+  book: BookId;
+  anchor: Anchor;
+  /** Highlight: a HighlightColor; note: optional. */
+  color: string | null;
+  style: HighlightStyle | null;
+  /** Note body. */
+  text: string | null;
+  /** Bookmark label. */
+  label: string | null;
+  /** A note attached to this highlight id. */
+  highlight: string | null;
+  /** Ink strokes only (one record per stroke). */
+  ink: Ink | null;
+  createdAt: number;
+  modifiedAt: number;
+}
+
+export interface NewAnnotation {
+  kind: AnnotationKind;
+  anchor: Anchor;
+  color?: string | null;
+  style?: HighlightStyle | null;
+  text?: string | null;
+  label?: string | null;
+  highlight?: string | null;
+  ink?: Ink | null;
+}
+
+export interface AnnotationChange {
+  color?: string | null;
+  style?: HighlightStyle | null;
+  text?: string | null;
+  label?: string | null;
+}
+
+export interface NoteHit {
+  annotation: Annotation;
+  title: string;
+  /** HTML-escaped, with <mark>…</mark> around matches. */
+  snippet: string;
+}
+
+export interface AnnotationsImport {
+  placed: number;
+  already: number;
+  unplaced: { id: string; reason: string }[];
+}
+
+export type ExportFormat = 'w3c' | 'md' | 'pdf';

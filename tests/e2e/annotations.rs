@@ -1,0 +1,101 @@
+//! Annotating: a highlight with its note and an ink stroke on a PDF page, still there after a
+//! restart; a second profile sees none of them.
+
+use std::time::Duration;
+
+use crate::harness::App;
+use crate::reader::{open, page_index};
+
+/// Selects the first words of the page's text layer, as a drag over them would.
+fn select_some_text(app: &App) -> String {
+    let selected = app.execute(
+        r#"
+        const layer = document.querySelector('[data-testid="text-layer"]');
+        if (!layer) return null;
+        const walker = document.createTreeWalker(layer, NodeFilter.SHOW_TEXT);
+        let node;
+        while ((node = walker.nextNode())) {
+          if (node.data.trim().length >= 6) break;
+        }
+        if (!node) return null;
+        const range = document.createRange();
+        const start = node.data.search(/\S/);
+        range.setStart(node, start);
+        range.setEnd(node, Math.min(node.data.length, start + 12));
+        const sel = document.getSelection();
+        sel.removeAllRanges();
+        sel.addRange(range);
+        return sel.toString();
+        "#,
+        vec![],
+    );
+    selected.as_str().unwrap_or_default().to_owned()
+}
+
+fn strokes_on_page(app: &App) -> usize {
+    app.all("ink-canvas").iter().filter_map(|c| c.attr("data-strokes").and_then(|n| n.parse::<usize>().ok())).sum()
+}
+
+#[test]
+fn a_highlight_its_note_and_ink_survive_a_restart_and_stay_with_their_profile() {
+    let home = tempfile::tempdir().expect("tmp");
+    let page;
+    {
+        let app = App::start(home.path());
+        open(&app, "Mathématiques");
+        app.wait("reader-page");
+        // Page 7 (printed label), where the text starts.
+        let field = app.wait("page-number-input");
+        field.clear();
+        field.type_text("7");
+        field.type_text(crate::harness::ENTER);
+        app.until("page labelled 7", Duration::from_secs(10), || page_index(&app) == 10);
+        page = page_index(&app);
+        app.wait("text-layer");
+        app.until("text in the text layer", Duration::from_secs(10), || !select_some_text(&app).trim().is_empty());
+        app.wait("selection-toolbar");
+        app.wait("note-button").click();
+        let editor = app.wait("note-editor");
+        editor.type_text("À revoir pour le contrôle");
+        app.wait("note-save").click();
+        app.until("the highlight is drawn", Duration::from_secs(10), || !app.all("annotation-highlight").is_empty());
+
+        app.wait("ink-toggle").click();
+        app.wait("ink-pen").click();
+        let canvas = app.wait_for("ink-canvas", Duration::from_secs(10), |c| {
+            c.displayed() && c.attr("data-page").and_then(|p| p.parse::<usize>().ok()) == Some(page)
+        });
+        let wave: Vec<(f64, f64)> =
+            (0..24).map(|i| (0.2 + i as f64 * 0.02, 0.6 + (i as f64 / 3.0).sin() * 0.05)).collect();
+        app.draw(&canvas, &wave);
+        app.until("the stroke is stored and drawn", Duration::from_secs(10), || strokes_on_page(&app) == 1);
+        app.assert_not_blank("annotated-pdf-page", "reader-page");
+    }
+
+    let app = App::start(home.path());
+    open(&app, "Mathématiques");
+    app.until("the book opens where it was", Duration::from_secs(10), || page_index(&app) == page);
+    app.until("the highlight is back", Duration::from_secs(15), || !app.all("annotation-highlight").is_empty());
+    app.until("the stroke is back", Duration::from_secs(15), || strokes_on_page(&app) == 1);
+    app.wait("annotations-tab").click();
+    app.wait("annotations-panel");
+    app.until("the panel lists them", Duration::from_secs(10), || app.all("annotation-item").len() >= 2);
+    let listed: String = app.all("annotation-item").iter().map(|i| i.text()).collect();
+    assert!(listed.contains("À revoir pour le contrôle"), "the note is listed: {listed}");
+    app.screenshot("annotations-panel");
+
+    // A second pupil: a new profile sees a clean book.
+    app.wait("reader-back").click();
+    app.wait("profile-switch").click();
+    app.wait("profile-picker");
+    app.wait("profile-add").click();
+    app.wait("profile-name-input").type_text("Inès");
+    app.wait("profile-submit").click();
+    open(&app, "Mathématiques");
+    app.wait("reader-page");
+    app.wait("text-layer");
+    std::thread::sleep(Duration::from_millis(800));
+    assert!(app.all("annotation-highlight").is_empty(), "another profile's highlights are not shown");
+    assert_eq!(strokes_on_page(&app), 0, "nor its ink");
+    app.assert_not_blank("second-profile", "reader-page");
+}
