@@ -99,3 +99,108 @@ fn a_highlight_its_note_and_ink_survive_a_restart_and_stay_with_their_profile() 
     assert_eq!(strokes_on_page(&app), 0, "nor its ink");
     app.assert_not_blank("second-profile", "reader-page");
 }
+
+/// Selects a few words inside the EPUB page that holds some text (the book's own frame).
+fn select_in_epub(app: &App) -> String {
+    app.execute(
+        r#"
+        const view = document.querySelector('foliate-view');
+        const contents = view?.renderer?.getContents?.() ?? [];
+        for (const { doc } of contents) {
+          if (!doc?.body) continue;
+          const walker = doc.createTreeWalker(doc.body, NodeFilter.SHOW_TEXT);
+          let node;
+          while ((node = walker.nextNode())) {
+            if (node.data.trim().length >= 8) break;
+          }
+          if (!node) continue;
+          const range = doc.createRange();
+          const start = node.data.search(/\S/);
+          range.setStart(node, start);
+          range.setEnd(node, Math.min(node.data.length, start + 7));
+          const sel = doc.getSelection();
+          sel.removeAllRanges();
+          sel.addRange(range);
+          doc.dispatchEvent(new PointerEvent('pointerup', { bubbles: true }));
+          return sel.toString();
+        }
+        return '';
+        "#,
+        vec![],
+    )
+    .as_str()
+    .unwrap_or_default()
+    .to_owned()
+}
+
+/// Turns pages until one holds text (the first pages are covers), and selects some of it.
+fn turn_to_text(app: &App) {
+    for _ in 0..6 {
+        std::thread::sleep(Duration::from_millis(1200));
+        if !select_in_epub(app).trim().is_empty() {
+            return;
+        }
+        app.wait("reader-next").click();
+    }
+    let shot = app.screenshot("no-text-in-epub");
+    panic!("no page with text to select; screenshot {}", shot.display());
+}
+
+fn pick_green(app: &App) {
+    let toolbar_colours = || app.all("highlight-color");
+    app.until("the colours of the selection toolbar", Duration::from_secs(10), || {
+        toolbar_colours().iter().any(|c| c.attr("data-color").as_deref() == Some("green") && c.displayed())
+    });
+    if let Some(green) = toolbar_colours().into_iter().find(|c| c.attr("data-color").as_deref() == Some("green")) {
+        green.click();
+    }
+}
+
+#[test]
+fn epub_highlights_and_ink_on_a_fixed_layout_page_survive_a_restart() {
+    let home = tempfile::tempdir().expect("tmp");
+    {
+        let app = App::start(home.path());
+        // Reflowable: a highlight, listed in the notes panel.
+        open(&app, "cycle de l");
+        app.wait("epub-view");
+        turn_to_text(&app);
+        app.wait("selection-toolbar");
+        pick_green(&app);
+        app.wait("annotations-tab").click();
+        app.until("the highlight is listed", Duration::from_secs(10), || !app.all("annotation-item").is_empty());
+        app.wait("reader-back").click();
+
+        // Fixed layout: a highlight drawn over the page, and ink.
+        open(&app, "géométrie");
+        app.wait("epub-view");
+        turn_to_text(&app);
+        app.wait("selection-toolbar");
+        pick_green(&app);
+        app.until("the highlight over the page", Duration::from_secs(10), || {
+            !app.all("annotation-highlight").is_empty()
+        });
+        app.wait("ink-toggle").click();
+        app.wait("ink-pen").click();
+        let canvas = app.wait("ink-canvas");
+        app.draw(&canvas, &[(0.2, 0.5), (0.3, 0.55), (0.4, 0.5), (0.5, 0.6), (0.6, 0.5)]);
+        app.until("the stroke is stored and drawn", Duration::from_secs(10), || strokes_on_page(&app) == 1);
+        app.screenshot("epub-fixed-annotated");
+        // Killed right after the stroke: nothing is lost (each gesture is committed at once).
+        let pid = app.pid();
+        let _ = std::process::Command::new("kill").args(["-9", &pid.to_string()]).status();
+    }
+    let app = App::start(home.path());
+    open(&app, "géométrie");
+    app.wait("epub-view");
+    app.until("the fixed-layout highlight is back", Duration::from_secs(15), || {
+        !app.all("annotation-highlight").is_empty()
+    });
+    app.until("the stroke is back", Duration::from_secs(15), || strokes_on_page(&app) == 1);
+    app.assert_not_blank("epub-fixed-after-restart", "epub-view");
+    app.wait("reader-back").click();
+    open(&app, "cycle de l");
+    app.wait("epub-view");
+    app.wait("annotations-tab").click();
+    app.until("the reflowable highlight is back", Duration::from_secs(10), || !app.all("annotation-item").is_empty());
+}

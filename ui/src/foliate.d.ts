@@ -72,7 +72,8 @@ interface FoliateRenderer extends HTMLElement {
   next(): Promise<void>;
   prev(): Promise<void>;
   goTo(target: unknown): Promise<void>;
-  getContents(): { doc: Document; index: number }[];
+  /** The documents shown; FixedLayout gives `doc` only (no index, and a blank half of a spread too). */
+  getContents(): { doc: Document; index?: number }[];
   focusView?(): void;
 }
 
@@ -103,6 +104,8 @@ interface FoliateView extends HTMLElement {
   addAnnotation(annotation: { value: string }, remove?: boolean): Promise<{ index: number; label: string } | undefined>;
   deleteAnnotation(annotation: { value: string }): Promise<unknown>;
   getCFI(index: number, range?: Range): string;
+  /** The section of a CFI and how to find it in that section's document (a Range, or an Element). */
+  resolveCFI(cfi: string): { index: number; anchor: (doc: Document) => Range | Element | null };
 }
 
 interface HTMLElementTagNameMap {

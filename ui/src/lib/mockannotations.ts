@@ -46,6 +46,8 @@ export function createAnnotationStore(titleOf: (book: string) => Promise<string>
     return p;
   }
 
+  /** What the UI sends, as the shell gets it: JSON (a Svelte state proxy cannot be structured-cloned). */
+  const received = <T>(value: T): T => (value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T));
   const view = ({ pin: _pin, ...p }: Profile & { pin: string | null }): Profile => ({ ...p });
   const strip = ({ profile: _p, deleted: _d, ...a }: Annotation & { profile: string; deleted: boolean }): Annotation =>
     structuredClone(a);
@@ -138,7 +140,7 @@ export function createAnnotationStore(titleOf: (book: string) => Promise<string>
       case 'set_setting': {
         const key = String(args.key ?? '');
         if (!key || key.length > 64) throw fail('InvalidSetting', 'a setting key is 1 to 64 characters');
-        settings.get(me())![key] = structuredClone(args.value);
+        settings.get(me())![key] = received(args.value);
         return { value: undefined };
       }
       case 'list_annotations': {
@@ -156,9 +158,9 @@ export function createAnnotationStore(titleOf: (book: string) => Promise<string>
         if (n.kind === 'ink' && (!n.ink || n.ink.points.length === 0)) throw fail('InvalidAnnotation', 'an ink stroke needs points');
         const t = now();
         const a = {
-          id: `annotation-${++seq}`, kind: n.kind, book: String(args.id), anchor: structuredClone(n.anchor),
+          id: `annotation-${++seq}`, kind: n.kind, book: String(args.id), anchor: received(n.anchor),
           color: n.color ?? null, style: n.style ?? null, text: n.text ?? null, label: n.label ?? null,
-          highlight: n.highlight ?? null, ink: n.ink ? structuredClone(n.ink) : null, createdAt: t, modifiedAt: t,
+          highlight: n.highlight ?? null, ink: n.ink ? received(n.ink) : null, createdAt: t, modifiedAt: t,
           profile: profileId, deleted: false,
         };
         annotations.push(a);
