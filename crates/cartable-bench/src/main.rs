@@ -2,6 +2,7 @@
 //! printed as a ratio. Run in release: `cargo run --release -p cartable-bench -- all`.
 
 mod measure;
+mod notes;
 mod serve;
 
 use std::path::{Path, PathBuf};
@@ -57,6 +58,9 @@ enum Bench {
         #[arg(long, default_value_t = 256)]
         mib: usize,
     },
+    /// Annotations: stroke committed vs bare INSERT; opening a book with 5,000 annotations vs
+    /// none; "My notes" search over 50,000
+    Annotations,
     /// Every benchmark above
     All,
     /// (internal) the bare PDFium loop, run in a child process; prints nanoseconds
@@ -85,6 +89,7 @@ fn main() -> anyhow::Result<()> {
                 Bench::Search,
                 Bench::Import { width: 1000 },
                 Bench::Download { mib: 256 },
+                Bench::Annotations,
             ] {
                 run(&corpus, bench)?;
             }
@@ -102,6 +107,7 @@ fn run(corpus: &Path, bench: Bench) -> anyhow::Result<()> {
         Bench::Search => search(corpus),
         Bench::Formats { width } => formats(corpus, width),
         Bench::Download { mib } => download(corpus, mib),
+        Bench::Annotations => notes::run(corpus),
         Bench::All | Bench::RawRender { .. } => Ok(()),
     }
 }

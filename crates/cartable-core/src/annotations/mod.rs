@@ -244,13 +244,14 @@ pub(crate) fn view(r: &Record, created_at: i64, modified_at: i64) -> Option<Anno
     if r.del.is_some() {
         return None;
     }
-    let anchor: Anchor = serde_json::from_value(r.init.get("anchor")?.clone()).ok()?;
+    // Deserialised from the parsed JSON by reference: no copy of the tree per row.
+    let anchor = Anchor::deserialize(r.init.get("anchor")?).ok()?;
     let field = |name: &str| r.fields.get(name).map(|s| &s.v);
     let text_field = |name: &str| field(name).and_then(Value::as_str).map(str::to_owned);
     let (mut color, mut style) = (None, None);
     if let Some(s) = field("style") {
         color = s["color"].as_str().map(str::to_owned);
-        style = serde_json::from_value(s["type"].clone()).ok();
+        style = Style::deserialize(&s["type"]).ok();
     }
     if r.kind == Kind::Note {
         color = text_field("color");
@@ -258,7 +259,7 @@ pub(crate) fn view(r: &Record, created_at: i64, modified_at: i64) -> Option<Anno
     let ink = if r.kind == Kind::Ink {
         let meta = r.init.get("ink")?;
         Some(Ink {
-            tool: serde_json::from_value(meta["tool"].clone()).ok()?,
+            tool: Tool::deserialize(&meta["tool"]).ok()?,
             color: meta["color"].as_str()?.to_owned(),
             width: meta["width"].as_f64()? as f32,
             points: ink::decode(r.blob.as_deref()?)?,
@@ -275,7 +276,7 @@ pub(crate) fn view(r: &Record, created_at: i64, modified_at: i64) -> Option<Anno
         style,
         text: text_field("body"),
         label: text_field("label"),
-        highlight: r.init.get("highlight").and_then(|h| serde_json::from_value(h.clone()).ok()),
+        highlight: r.init.get("highlight").and_then(|h| uuid::Uuid::deserialize(h).ok()),
         ink,
         created_at,
         modified_at,

@@ -531,7 +531,7 @@ fn live(conn: &rusqlite::Connection, profile: &str, id: uuid::Uuid) -> Result<St
 }
 
 fn write(conn: &rusqlite::Connection, profile: &str, s: &Stored) -> Result<()> {
-    let anchor: Option<Anchor> = s.record.init.get("anchor").and_then(|a| serde_json::from_value(a.clone()).ok());
+    let anchor: Option<Anchor> = s.record.init.get("anchor").and_then(|a| Anchor::deserialize(a).ok());
     let (place, ord) = anchor.map_or((0, 0), |a| (a.place(), a.ord()));
     rows::put(conn, profile, s, place, ord, &annotations::search_text(&s.record))
 }
