@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encodePoints, erasedBy, InkHistory, simplify, touches, type Point } from '../src/lib/ink';
+import { encodePoints, erasedBy, InkHistory, simplify, touches, unpackPoints, type Point } from '../src/lib/ink';
 import type { Annotation, Ink } from '../src/lib/types';
 
 const pen = (points: Point[], width = 0.004): Ink => ({ tool: 'pen', color: '#1d232a', width, points });
@@ -116,5 +116,54 @@ describe('ink undo and redo', () => {
     await expect(h.undo()).rejects.toThrow('no missing');
     expect(h.canUndo).toBe(true);
     expect(h.canRedo).toBe(false);
+  });
+});
+
+describe('unpackPoints', () => {
+  it('decodes the packed form the core writes (pinned by a Rust test)', () => {
+    const points = unpackPoints('gIAEgIAE//8B/v8B/v8F/f8F');
+    expect(points).not.toBeNull();
+    const expected: Point[] = [
+      [0.5, 0.5],
+      [0.25, 0.75],
+      [1, 0],
+    ];
+    expect(points!.length).toBe(3);
+    points!.forEach((p, i) => {
+      const [x, y] = expected[i] ?? [NaN, NaN];
+      expect(p[0]).toBeCloseTo(x, 4);
+      expect(p[1]).toBeCloseTo(y, 4);
+    });
+  });
+
+  it('refuses truncated or non-base64 input', () => {
+    expect(unpackPoints('gIAEgIAE//8B/v8B/v8F/f8')).toBeNull();
+    expect(unpackPoints('%%%')).toBeNull();
+    expect(unpackPoints('')).toEqual([]);
+  });
+});
+
+describe('withPoints', () => {
+  it('turns a packed stroke from the shell into points and leaves others alone', async () => {
+    const { withPoints } = await import('../src/lib/api');
+    const stroke = {
+      id: 'a',
+      kind: 'ink',
+      book: 'b',
+      anchor: { type: 'place', page: 0, loc: 'page:0', label: null, x: null, y: null },
+      color: null,
+      style: null,
+      text: null,
+      label: null,
+      highlight: null,
+      ink: { tool: 'pen', color: '#000000', width: 0.004, packed: 'gIAEgIAE//8B/v8B/v8F/f8F' },
+      createdAt: 0,
+      modifiedAt: 0,
+    } as unknown as Annotation;
+    const out = withPoints(stroke);
+    expect(out.ink?.points.length).toBe(3);
+    expect((out.ink as unknown as Record<string, unknown>).packed).toBeUndefined();
+    const plain = { ...stroke, kind: 'bookmark', ink: null } as Annotation;
+    expect(withPoints(plain)).toBe(plain);
   });
 });

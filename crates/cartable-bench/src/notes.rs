@@ -67,8 +67,10 @@ pub fn run(corpus: &Path) -> anyhow::Result<()> {
     report.line(&format!("bare INSERT:      p50 {:.2} ms", ms(bare50)));
     report.ratio("stroke committed vs bare INSERT (p50)", ratio(p50, bare50), "as close to 1 as the JSON allows");
 
-    // 2. Opening the book on a page: shelf open + the page's annotations + the cached page,
-    //    with 5,000 annotations in the book vs none.
+    // 2. Opening the book on a page as the window does: the book and where the pupil was, the
+    //    cached page, its text layer and its annotations (as the JSON that crosses to the
+    //    window), with 5,000 annotations in the book vs none. The same without the text layer
+    //    (the core's data alone) is printed too, as the harsher comparison.
     let filling = Instant::now();
     for i in ours.len()..5_000 {
         library.add_annotation(&me, &book, stroke(i % pages, i))?;
@@ -76,29 +78,48 @@ pub fn run(corpus: &Path) -> anyhow::Result<()> {
     report.time("(fixture) 4,800 more strokes through the library", filling.elapsed(), 4_800);
     let page = 20 % pages;
     library.page_image(&book, page, DEFAULT_WIDTH)?;
-    let open = |profile: &str| -> anyhow::Result<Duration> {
+    let open = |profile: &str, layer: bool| -> anyhow::Result<Duration> {
         let start = Instant::now();
-        library.open_book(profile, &book)?;
-        let marks = library.annotations(profile, &book, Some(page))?;
+        let opened = serde_json::to_vec(&library.open_book(profile, &book)?)?;
         let image = library.page_image(&book, page, DEFAULT_WIDTH)?;
-        std::hint::black_box((marks.len(), image.bytes.len()));
+        let runs = if layer { serde_json::to_vec(&library.text_layer(&book, page)?)? } else { Vec::new() };
+        let marks = serde_json::to_vec(&library.annotations(profile, &book, Some(page))?)?;
+        std::hint::black_box((opened.len(), image.bytes.len(), runs.len(), marks.len()));
         Ok(start.elapsed())
     };
-    let (mut with, mut without) = (Vec::new(), Vec::new());
-    for _ in 0..200 {
-        with.push(open(&me)?);
-        without.push(open(&clean)?);
+    for layer in [true, false] {
+        let (mut with, mut without) = (Vec::new(), Vec::new());
+        for _ in 0..200 {
+            with.push(open(&me, layer)?);
+            without.push(open(&clean, layer)?);
+        }
+        let (w, wo) = (percentile(&mut with, 50.0), percentile(&mut without, 50.0));
+        let what =
+            if layer { "open (book, page, text layer, annotations)" } else { "open, core data only (no text layer)" };
+        report.line(&format!("{what}: {:.2} ms with 5,000 annotations in the book, {:.2} ms with none", ms(w), ms(wo)));
+        if layer {
+            report.ratio("open with 5,000 annotations vs none (p50)", ratio(w, wo), "≤ 1.2");
+        } else {
+            report.ratio("open, core data only, 5,000 vs none (p50)", ratio(w, wo), "report");
+        }
     }
-    let (w, wo) = (percentile(&mut with, 50.0), percentile(&mut without, 50.0));
     report.line(&format!(
-        "open on page {}: {:.2} ms with {} annotations in the book ({} on the page), {:.2} ms with none",
+        "on page {}: {} of the {} annotations",
         page + 1,
-        ms(w),
-        library.annotation_count(&book)?,
         library.annotations(&me, &book, Some(page))?.len(),
-        ms(wo)
+        library.annotation_count(&book)?
     ));
-    report.ratio("open with 5,000 annotations vs none (p50)", ratio(w, wo), "≤ 1.2");
+    let start = Instant::now();
+    for _ in 0..200 {
+        std::hint::black_box(library.annotations(&me, &book, Some(page))?);
+    }
+    report.time("the page's annotations alone", start.elapsed(), 200);
+    let marks = library.annotations(&me, &book, Some(page))?;
+    let start = Instant::now();
+    for _ in 0..200 {
+        std::hint::black_box(serde_json::to_vec(&marks)?);
+    }
+    report.time("the page's annotations as JSON for the window", start.elapsed(), 200);
 
     // 3. "My notes" over 50,000 notes made of real French sentences.
     let filling = Instant::now();
@@ -190,7 +211,7 @@ fn fill_notes(
                                   del_hlc, created_at, modified_at, search_text)
          SELECT profile_id, ?2, kind, book_key, ?3, ord, init, created_hlc,
                 json_set(fields, '$.body.v', ?4), blob, del_hlc, created_at, modified_at + ?5, ?4
-         FROM annotations WHERE id = ?1",
+         FROM annotations WHERE profile_id = ?6 AND id = ?1",
     )?;
     for i in 0..count {
         let id = uuid::Uuid::new_v4();
@@ -200,7 +221,8 @@ fn fill_notes(
             id.as_bytes().as_slice(),
             (i % 100) as i64,
             text,
-            i as i64
+            i as i64,
+            profile,
         ])?;
     }
     drop(copy);

@@ -122,7 +122,7 @@ pub(crate) fn list(library: &Library, book: &str, who: &Who, json: bool, out: &m
             ),
             Kind::Note => format!("note: {}", a.text.as_deref().unwrap_or_default()),
             Kind::Bookmark => format!("bookmark {}", a.label.as_deref().unwrap_or_default()),
-            Kind::Ink => format!("ink, {} points", a.ink.as_ref().map_or(0, |i| i.points.len())),
+            Kind::Ink => format!("ink, {} points", a.ink.as_ref().map_or(0, |i| i.points().len())),
         };
         out.line(&format!("{place:>12}  {what}"))?;
     }

@@ -6,6 +6,7 @@ import { listen as tauriListen } from '@tauri-apps/api/event';
 import { getCurrentWebview } from '@tauri-apps/api/webview';
 import { open as openDialog, save as saveDialog } from '@tauri-apps/plugin-dialog';
 import { toApiError } from './errors';
+import { unpackPoints } from './ink';
 import { setResourceBase, tauriResourceBase } from './urls';
 import type {
   Annotation,
@@ -170,12 +171,26 @@ export const setSetting = (key: string, value: unknown) => call<void>('set_setti
 
 // Annotations of the current profile: bookmarks, highlights, notes, ink strokes.
 /** `page`: PDF page index or EPUB spine index; null for the whole book. */
-export const listAnnotations = (id: BookId, page: number | null) => call<Annotation[]>('list_annotations', { id, page });
-export const addAnnotation = (id: BookId, annotation: NewAnnotation) => call<Annotation>('add_annotation', { id, annotation });
+/** Ink points come packed from the shell (a few short strings per page, not thousands of
+ * numbers); they are unpacked here so the rest of the interface sees `points`. */
+export function withPoints(a: Annotation): Annotation {
+  const ink = a.ink as (Annotation['ink'] & { packed?: string }) | null;
+  if (!ink || typeof ink.packed !== 'string') return a;
+  const { packed, ...rest } = ink;
+  return { ...a, ink: { ...rest, points: unpackPoints(packed) ?? [] } };
+}
+
+export const listAnnotations = (id: BookId, page: number | null) =>
+  call<Annotation[]>('list_annotations', { id, page }).then((list) => list.map(withPoints));
+export const addAnnotation = (id: BookId, annotation: NewAnnotation) =>
+  call<Annotation>('add_annotation', { id, annotation }).then(withPoints);
 export const updateAnnotation = (annotationId: string, change: AnnotationChange) =>
-  call<Annotation>('update_annotation', { annotationId, change });
+  call<Annotation>('update_annotation', { annotationId, change }).then(withPoints);
 export const deleteAnnotation = (annotationId: string) => call<void>('delete_annotation', { annotationId });
-export const searchNotes = (query: string, limit: number) => call<NoteHit[]>('search_notes', { query, limit });
+export const searchNotes = (query: string, limit: number) =>
+  call<NoteHit[]>('search_notes', { query, limit }).then((hits) =>
+    hits.map((h) => ({ ...h, annotation: withPoints(h.annotation) })),
+  );
 export const exportAnnotations = (id: BookId, format: ExportFormat, path: string) =>
   call<void>('export_annotations', { id, format, path });
 export const importAnnotations = (path: string) => call<AnnotationsImport>('import_annotations', { path });

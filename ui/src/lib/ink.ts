@@ -168,3 +168,40 @@ export class InkHistory {
     return [...new Set(entry.strokes.map((s) => s.page))];
   }
 }
+
+/**
+ * The points of a stroke as the shell sends them: base64 of the core's packed form (each
+ * coordinate a fraction of the page quantised to 1/65535, delta from the previous point,
+ * zigzag, LEB128 varint). Null when the bytes are not a whole stroke.
+ */
+export function unpackPoints(base64: string): Point[] | null {
+  let bytes: Uint8Array;
+  try {
+    bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+  } catch {
+    return null;
+  }
+  const points: Point[] = [];
+  let i = 0;
+  const next = (): number | null => {
+    let v = 0;
+    for (let shift = 0; shift < 35; shift += 7) {
+      const b = bytes[i++];
+      if (b === undefined) return null;
+      v += (b & 0x7f) * 2 ** shift;
+      if ((b & 0x80) === 0) return v % 2 === 0 ? v / 2 : -(v + 1) / 2;
+    }
+    return null;
+  };
+  let x = 0;
+  let y = 0;
+  while (i < bytes.length) {
+    const dx = next();
+    const dy = next();
+    if (dx === null || dy === null) return null;
+    x += dx;
+    y += dy;
+    points.push([x / 65535, y / 65535]);
+  }
+  return points;
+}

@@ -101,6 +101,14 @@ mod tests {
     }
 
     #[test]
+    fn the_packed_form_is_pinned_for_the_window_to_decode() {
+        use base64::Engine as _;
+        let packed = encode(&[[0.5, 0.5], [0.25, 0.75], [1.0, 0.0]]);
+        // ui/tests/ink.test.ts decodes this very string.
+        assert_eq!(base64::engine::general_purpose::STANDARD.encode(packed), "gIAEgIAE//8B/v8B/v8F/f8F");
+    }
+
+    #[test]
     fn truncated_bytes_are_refused_not_misread() {
         let packed = encode(&[[0.5, 0.5], [0.9, 0.1]]);
         assert!(decode(&packed[..packed.len() - 1]).is_none());

@@ -49,6 +49,30 @@ pub struct Ink {
     pub points: Vec<[f32; 2]>,
 }
 
+/// An ink stroke as it is shown: its points still packed (see [`ink`]), which the window
+/// decodes itself: a page of strokes crosses to it as a few short strings rather than
+/// thousands of numbers.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct InkView {
+    pub tool: Tool,
+    pub color: String,
+    pub width: f32,
+    /// The points, packed with [`ink::encode`], in base64.
+    #[serde(serialize_with = "as_base64")]
+    pub packed: Vec<u8>,
+}
+
+impl InkView {
+    pub fn points(&self) -> Vec<[f32; 2]> {
+        ink::decode(&self.packed).unwrap_or_default()
+    }
+}
+
+fn as_base64<S: serde::Serializer>(bytes: &[u8], s: S) -> std::result::Result<S::Ok, S::Error> {
+    use base64::Engine as _;
+    s.serialize_str(&base64::engine::general_purpose::STANDARD.encode(bytes))
+}
+
 /// An annotation as shells show it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -64,7 +88,7 @@ pub struct Annotation {
     pub label: Option<String>,
     /// The highlight a note is written on.
     pub highlight: Option<uuid::Uuid>,
-    pub ink: Option<Ink>,
+    pub ink: Option<InkView>,
     pub created_at: i64,
     pub modified_at: i64,
 }
@@ -258,11 +282,12 @@ pub(crate) fn view(r: &Record, created_at: i64, modified_at: i64) -> Option<Anno
     }
     let ink = if r.kind == Kind::Ink {
         let meta = r.init.get("ink")?;
-        Some(Ink {
+        let packed = r.blob.clone()?;
+        Some(InkView {
             tool: Tool::deserialize(&meta["tool"]).ok()?,
             color: meta["color"].as_str()?.to_owned(),
             width: meta["width"].as_f64()? as f32,
-            points: ink::decode(r.blob.as_deref()?)?,
+            packed,
         })
     } else {
         None
@@ -344,9 +369,9 @@ mod tests {
         n.ink =
             Some(Ink { tool: Tool::Pen, color: "#1a2b3c".into(), width: 0.004, points: vec![[0.1, 0.1], [0.2, 0.3]] });
         let r = create(uuid::Uuid::from_u128(2), "k", n.clone(), at(1)).expect("valid");
-        let back = view(&r, 1, 1).expect("live").ink.expect("ink");
-        assert_eq!(back.points.len(), 2);
-        assert!((back.points[1][1] - 0.3).abs() < 1e-4);
+        let back = view(&r, 1, 1).expect("live").ink.expect("ink").points();
+        assert_eq!(back.len(), 2);
+        assert!((back[1][1] - 0.3).abs() < 1e-4);
         n.ink = Some(Ink { tool: Tool::Pen, color: "#1a2b3c".into(), width: f32::NAN, points: vec![[0.1, 0.1]] });
         assert!(matches!(create(uuid::Uuid::from_u128(3), "k", n, at(1)), Err(Error::InvalidAnnotation(_))));
         assert!(create(uuid::Uuid::from_u128(4), "k", new(Kind::Highlight, place), at(1)).is_err());

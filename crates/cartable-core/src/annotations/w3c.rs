@@ -105,7 +105,9 @@ fn item(book: &Book, a: &Annotation) -> Value {
         }
     };
     if let Some(ink) = &a.ink {
-        selectors.push(json!({ "type": "SvgSelector", "conformsTo": SVG, "value": svg(ink) }));
+        selectors.push(
+            json!({ "type": "SvgSelector", "conformsTo": SVG, "value": svg(&ink.points(), &ink.color, ink.width) }),
+        );
     }
     let (motivation, body) = match a.kind {
         Kind::Highlight => (
@@ -150,12 +152,12 @@ fn item(book: &Book, a: &Annotation) -> Value {
 }
 
 /// An ink stroke as SVG in page fractions (`viewBox="0 0 1 1"`).
-fn svg(ink: &Ink) -> String {
-    let points: Vec<String> = ink.points.iter().map(|p| format!("{:.5},{:.5}", p[0], p[1])).collect();
+fn svg(points: &[[f32; 2]], color: &str, width: f32) -> String {
+    let points: Vec<String> = points.iter().map(|p| format!("{:.5},{:.5}", p[0], p[1])).collect();
     format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 1 1\"><polyline fill=\"none\" stroke=\"{}\" stroke-width=\"{:.5}\" points=\"{}\"/></svg>",
-        ink.color,
-        ink.width,
+        color,
+        width,
         points.join(" ")
     )
 }
@@ -376,8 +378,8 @@ mod tests {
 
     #[test]
     fn svg_strokes_read_back() {
-        let ink = Ink { tool: Tool::Pen, color: "#ff0000".into(), width: 0.003, points: vec![[0.1, 0.2], [0.3, 0.4]] };
-        assert_eq!(svg_points(&svg(&ink)), Some(vec![[0.1, 0.2], [0.3, 0.4]]));
+        let points = [[0.1, 0.2], [0.3, 0.4]];
+        assert_eq!(svg_points(&svg(&points, "#ff0000", 0.003)), Some(points.to_vec()));
         assert_eq!(svg_points("<svg><polyline points=\"1,2 3\"/></svg>"), None);
     }
 

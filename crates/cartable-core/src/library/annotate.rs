@@ -589,7 +589,7 @@ fn pdf_marks(book: &Book, list: &[Annotation], author: &str) -> Vec<cartable_pdf
                 Mark {
                     page,
                     kind: MarkKind::Ink {
-                        strokes: vec![ink.points.iter().map(|p| (p[0], p[1])).collect()],
+                        strokes: vec![ink.points().iter().map(|p| (p[0], p[1])).collect()],
                         width: ink.width,
                     },
                     color: hex_rgb(&ink.color),
@@ -617,4 +617,109 @@ fn highlight_rgb(name: Option<&str>) -> [u8; 3] {
 fn hex_rgb(hex: &str) -> [u8; 3] {
     let channel = |i: usize| hex.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()).unwrap_or(0);
     [channel(1), channel(3), channel(5)]
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicI64, Ordering};
+
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    use super::*;
+    use crate::annotations::record::Stamped;
+    use crate::clock::Hlc;
+    use crate::clock::tests::FakeClock;
+
+    fn open(clock: Arc<FakeClock>) -> (tempfile::TempDir, Library) {
+        let dir = tempfile::tempdir().expect("tmp");
+        let options = crate::Options { clock, pdfium: None, seed: Vec::new() };
+        let library = Library::open(dir.path(), options).expect("open");
+        (dir, library)
+    }
+
+    fn hlc(ms: u64, node: u64) -> Hlc {
+        Hlc { ms, counter: 0, node }
+    }
+
+    /// Versions of one highlight as three devices wrote them: colour changes, a deletion, and a
+    /// colour change stamped after the deletion.
+    fn versions() -> Vec<Record> {
+        let base = Record {
+            kind: Kind::Highlight,
+            id: uuid::Uuid::from_u128(42),
+            book_key: "sha256:ab".into(),
+            init: json!({"anchor": {"type": "place", "page": 3, "loc": "page:3", "label": null}}),
+            created: hlc(5, 1),
+            fields: BTreeMap::new(),
+            blob: None,
+            del: None,
+        };
+        let style = |color: &str, t: Hlc| {
+            let mut r = base.clone();
+            r.fields.insert("style".into(), Stamped { v: json!({"color": color, "type": "highlight"}), t });
+            r
+        };
+        let mut deleted = style("yellow", hlc(10, 1));
+        deleted.tombstone(hlc(15, 2));
+        vec![style("yellow", hlc(10, 1)), style("green", hlc(20, 2)), deleted, style("pink", hlc(30, 3))]
+    }
+
+    fn stored(library: &Library, profile: &str) -> Option<Record> {
+        library.with_db(|c| rows::get(c, profile, uuid::Uuid::from_u128(42))).expect("read").map(|s| s.record)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(16))]
+        #[test]
+        fn records_applied_in_any_order_any_number_of_times_end_in_one_state(
+            order in prop::collection::vec(0usize..4, 0..12),
+        ) {
+            let all = versions();
+            let (_a, reference) = open(Arc::new(FakeClock(AtomicI64::new(1_000))));
+            let me = reference.default_profile().expect("profile").id;
+            for v in &all {
+                reference.apply_record(&me, v.clone(), 1).expect("apply");
+            }
+            let expected = stored(&reference, &me).expect("stored");
+            let (_b, other) = open(Arc::new(FakeClock(AtomicI64::new(1_000))));
+            let her = other.default_profile().expect("profile").id;
+            for i in order.iter().chain(&[3, 2, 1, 0]) {
+                other.apply_record(&her, all[*i].clone(), 1).expect("apply");
+            }
+            prop_assert_eq!(stored(&other, &her).expect("stored"), expected.clone());
+            // The deletion wins over the later colour change: nothing comes back.
+            prop_assert!(expected.del.is_some() && expected.fields.is_empty());
+        }
+    }
+
+    #[test]
+    fn a_deleted_annotation_stays_deleted_even_when_the_clock_goes_back() {
+        let clock = Arc::new(FakeClock(AtomicI64::new(1_000_000)));
+        let (_dir, library) = open(clock.clone());
+        let me = library.default_profile().expect("profile").id;
+        let fresh = versions().remove(0);
+        library.apply_record(&me, fresh, 1).expect("apply");
+        library.delete_annotation(&me, uuid::Uuid::from_u128(42)).expect("delete");
+        let deleted_at = stored(&library, &me).and_then(|r| r.del).expect("tombstone");
+        clock.0.store(10, Ordering::SeqCst);
+        let change = Change { color: Some("pink".into()), ..Change::default() };
+        let refused = library.update_annotation(&me, uuid::Uuid::from_u128(42), change);
+        assert_eq!(refused.expect_err("deleted").code(), "AnnotationNotFound");
+        // A write from elsewhere stamped after the deletion does not revive it either.
+        let mut late = versions().remove(0);
+        late.fields.insert("style".into(), Stamped { v: json!({"color": "blue"}), t: hlc(deleted_at.ms + 60_000, 9) });
+        assert!(!library.apply_record(&me, late, 2).expect("apply"), "nothing changes");
+        assert!(stored(&library, &me).is_some_and(|r| r.del == Some(deleted_at) && r.fields.is_empty()));
+        // The clock went back, yet new stamps still come after everything seen.
+        let n: NewAnnotation = serde_json::from_value(json!({
+            "kind": "bookmark", "anchor": {"type": "place", "page": 0, "loc": "page:0", "label": null}
+        }))
+        .expect("new");
+        let record = annotations::create(uuid::Uuid::from_u128(7), "sha256:ab", n, library.hlc.stamp(clock.as_ref()))
+            .expect("record");
+        assert!(record.created > deleted_at, "stamps never go back");
+    }
 }
