@@ -188,7 +188,12 @@ fn epub_highlights_and_ink_on_a_fixed_layout_page_survive_a_restart() {
         app.screenshot("epub-fixed-annotated");
         // Killed right after the stroke: nothing is lost (each gesture is committed at once).
         let pid = app.pid();
-        let _ = std::process::Command::new("kill").args(["-9", &pid.to_string()]).status();
+        let killed = std::process::Command::new("kill").args(["-9", &pid.to_string()]).status();
+        assert!(killed.is_ok_and(|s| s.success()), "the app ({pid}) was killed");
+        app.until("the app is gone", Duration::from_secs(5), || {
+            std::fs::read_to_string(format!("/proc/{pid}/stat"))
+                .map_or(true, |stat| stat.rsplit(')').next().is_some_and(|rest| rest.trim_start().starts_with('Z')))
+        });
     }
     let app = App::start(home.path());
     open(&app, "géométrie");

@@ -343,7 +343,7 @@ impl Drop for App {
         }
         // Closing the session closes the window; make sure the app is gone all the same.
         if app != self.driver.id() {
-            let _ = Command::new("kill").arg(app.to_string()).status();
+            let _ = Command::new("kill").arg(app.to_string()).stderr(Stdio::null()).status();
         }
         let _ = self.driver.kill();
         let _ = self.driver.wait();
