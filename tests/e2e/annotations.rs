@@ -157,7 +157,7 @@ fn pick_green(app: &App) {
 }
 
 #[test]
-fn epub_highlights_and_ink_on_a_fixed_layout_page_survive_a_restart() {
+fn epub_highlights_notes_and_ink_survive_kill_9_and_a_restart() {
     let home = tempfile::tempdir().expect("tmp");
     {
         let app = App::start(home.path());
@@ -186,7 +186,14 @@ fn epub_highlights_and_ink_on_a_fixed_layout_page_survive_a_restart() {
         app.draw(&canvas, &[(0.2, 0.5), (0.3, 0.55), (0.4, 0.5), (0.5, 0.6), (0.6, 0.5)]);
         app.until("the stroke is stored and drawn", Duration::from_secs(10), || strokes_on_page(&app) == 1);
         app.screenshot("epub-fixed-annotated");
-        // Killed right after the stroke: nothing is lost (each gesture is committed at once).
+        // A note on the highlight, typed and left open: it is saved as it is typed.
+        app.wait("ink-toggle").click();
+        app.wait("annotation-highlight").click();
+        app.wait("annotation-popover");
+        app.wait("note-edit").click();
+        app.wait("note-editor").type_text("Le compas garde l'écartement");
+        std::thread::sleep(Duration::from_millis(300));
+        // Killed right after the stroke and the note: nothing is lost.
         let pid = app.pid();
         let killed = std::process::Command::new("kill").args(["-9", &pid.to_string()]).status();
         assert!(killed.is_ok_and(|s| s.success()), "the app ({pid}) was killed");
@@ -203,6 +210,10 @@ fn epub_highlights_and_ink_on_a_fixed_layout_page_survive_a_restart() {
     });
     app.until("the stroke is back", Duration::from_secs(15), || strokes_on_page(&app) == 1);
     app.assert_not_blank("epub-fixed-after-restart", "epub-view");
+    app.wait("annotations-tab").click();
+    app.until("the note on the fixed page is back", Duration::from_secs(10), || {
+        app.all("annotation-item").iter().any(|i| i.text().contains("écartement"))
+    });
     app.wait("reader-back").click();
     open(&app, "cycle de l");
     app.wait("epub-view");
