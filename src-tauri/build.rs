@@ -33,6 +33,7 @@ const COMMANDS: &[&str] = &[
     "accept_update",
     "list_profiles",
     "current_profile",
+    "session",
     "choose_profile",
     "add_profile",
     "rename_profile",

@@ -105,6 +105,7 @@ fn run() -> Result<(), String> {
             commands::accept_update,
             commands::list_profiles,
             commands::current_profile,
+            commands::session,
             commands::choose_profile,
             commands::add_profile,
             commands::rename_profile,

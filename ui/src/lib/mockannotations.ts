@@ -100,6 +100,10 @@ export function createAnnotationStore(titleOf: (book: string) => Promise<string>
     switch (command) {
       case 'list_profiles':
         return { value: profiles.map(view) };
+      case 'session': {
+        const p = profiles.find((x) => x.id === current);
+        return { value: { profile: p ? view(p) : null, profiles: profiles.map(view), settings: p ? { ...settings.get(p.id) } : null } };
+      }
       case 'current_profile': {
         const p = profiles.find((x) => x.id === current);
         return { value: p ? view(p) : null };

@@ -18,10 +18,10 @@ export function isPin(pin: string): boolean {
   return /^\d{4,6}$/.test(pin);
 }
 
-async function enter(profile: Profile): Promise<void> {
-  let settings: Record<string, unknown> = {};
+async function enter(profile: Profile, known: Record<string, unknown> | null = null): Promise<void> {
+  let settings: Record<string, unknown> = known ?? {};
   try {
-    settings = await api.getSettings();
+    if (!known) settings = await api.getSettings();
   } catch (e) {
     console.warn('the profile settings could not be read', e);
   }
@@ -37,12 +37,12 @@ export async function refresh(): Promise<void> {
 /** At start: the profile chosen earlier in this run (a reload), the only one, or the picker. */
 export async function start(): Promise<void> {
   try {
-    const current = await api.currentProfile();
-    if (current) {
-      await enter(current);
+    const start = await api.session();
+    session.profiles = start.profiles;
+    if (start.profile) {
+      await enter(start.profile, start.settings ?? {});
       return;
     }
-    await refresh();
     const only = session.profiles.length === 1 ? session.profiles[0]! : null;
     if (only && !only.hasPin) {
       await enter(await api.chooseProfile(only.id, null));
