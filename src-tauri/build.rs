@@ -65,8 +65,33 @@ fn main() {
             println!("cargo:warning=could not write the placeholder page in {}", dist.display());
         }
     }
+    // The window's files are embedded when this crate compiles: a stamp of them (names, sizes,
+    // times) in the environment makes any new build of the interface recompile the crate, so
+    // that an index.html is never embedded beside the scripts of an older build.
+    println!("cargo:rustc-env=CARTABLE_UI_STAMP={}", stamp(&dist));
     let attributes = tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));
     if let Err(e) = tauri_build::try_build(attributes) {
         panic!("tauri build step failed: {e:#}");
     }
+}
+
+/// Every file under `dir` with its size and modification time, folded into one number.
+fn stamp(dir: &Path) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut files = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(d) = pending.pop() {
+        for entry in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let path = entry.path();
+            match entry.metadata() {
+                Ok(m) if m.is_dir() => pending.push(path),
+                Ok(m) => files.push((path, m.len(), m.modified().ok())),
+                Err(_) => {}
+            }
+        }
+    }
+    files.sort();
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    files.hash(&mut hasher);
+    hasher.finish()
 }

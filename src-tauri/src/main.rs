@@ -28,6 +28,10 @@ impl AppState {
     }
 }
 
+/// Which build of the interface is embedded (set by build.rs): reading it here ties this
+/// crate's compilation to the interface's files.
+const _UI_STAMP: &str = env!("CARTABLE_UI_STAMP");
+
 fn main() {
     if let Err(message) = run() {
         eprintln!("cartable: {message}");

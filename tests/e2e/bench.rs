@@ -95,7 +95,12 @@ fn time_to(launch: Launch, selector: &str) -> (Duration, App) {
         if found.as_bool() == Some(true) {
             return (start.elapsed(), app);
         }
-        assert!(Instant::now() < deadline, "{selector} never appeared");
+        if Instant::now() >= deadline {
+            let shot = app.screenshot("bench-start-timeout");
+            let page = app.execute("return document.body.innerHTML.slice(0, 600)", vec![]);
+            eprintln!("the page: {page}");
+            panic!("{selector} never appeared; screenshot {}", shot.display());
+        }
         std::thread::sleep(Duration::from_millis(5));
     }
 }

@@ -21,3 +21,14 @@ describe('text layer spans', () => {
     expect(Number.isFinite(s!.fontSize)).toBe(true);
   });
 });
+
+describe('cached text layer styles', () => {
+  it('measures a page once per aspect and font', async () => {
+    const { cachedStyles } = await import('../src/lib/textlayer');
+    const runs = [{ text: 'abc', left: 0.1, top: 0.1, right: 0.2, bottom: 0.12, edges: [] }];
+    const first = cachedStyles(runs, 0.7, 'sans-serif');
+    expect(cachedStyles(runs, 0.7, 'sans-serif')).toBe(first);
+    expect(cachedStyles(runs, 0.8, 'sans-serif')).not.toBe(first);
+    expect(cachedStyles([...runs], 0.8, 'sans-serif')).toEqual(cachedStyles(runs, 0.8, 'sans-serif'));
+  });
+});

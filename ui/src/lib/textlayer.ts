@@ -47,3 +47,14 @@ export function canvasMeasure(fontFamily: string): (text: string) => number {
   c.font = `100px ${fontFamily}`;
   return (t) => c.measureText(t).width / 100;
 }
+
+const styleCache = new WeakMap<readonly TextRun[], { aspect: number; font: string; styles: RunStyle[] }>();
+
+/** `runStyles` measured with the canvas once per page's runs (and aspect and font). */
+export function cachedStyles(runs: readonly TextRun[], aspect: number, font: string): RunStyle[] {
+  const hit = styleCache.get(runs);
+  if (hit && hit.aspect === aspect && hit.font === font) return hit.styles;
+  const styles = runStyles(runs, aspect, canvasMeasure(font));
+  styleCache.set(runs, { aspect, font, styles });
+  return styles;
+}
