@@ -232,14 +232,15 @@ pub async fn list_profiles(state: State<'_, AppState>) -> Reply<Vec<Profile>> {
     Ok(state.library.profiles()?)
 }
 
-/// What the window needs at start, in one round trip: the open profile and its settings (when
-/// one is open), and the profiles to choose from.
+/// What the window needs at start, in one round trip: the open profile, its settings and its
+/// shelf (when one is open), and the profiles to choose from.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Session {
     profile: Option<Profile>,
     profiles: Vec<Profile>,
     settings: Option<serde_json::Map<String, serde_json::Value>>,
+    shelf: Option<Vec<ShelfBook>>,
 }
 
 #[tauri::command]
@@ -247,7 +248,8 @@ pub async fn session(state: State<'_, AppState>) -> Reply<Session> {
     let current = state.current.lock().unwrap_or_else(|p| p.into_inner()).clone();
     let profile = current.map(|id| state.library.profile(&id)).transpose()?;
     let settings = profile.as_ref().map(|p| state.library.profile_settings(&p.id)).transpose()?;
-    Ok(Session { profile, profiles: state.library.profiles()?, settings })
+    let shelf = profile.as_ref().map(|p| state.library.shelf(&p.id)).transpose()?;
+    Ok(Session { profile, profiles: state.library.profiles()?, settings, shelf })
 }
 
 #[tauri::command]

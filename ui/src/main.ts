@@ -1,3 +1,5 @@
+// Marks for the start-up benchmark (tests/e2e/bench.rs reads them).
+performance.mark('cartable:script');
 import './app.css';
 import { mount } from 'svelte';
 import App from './App.svelte';

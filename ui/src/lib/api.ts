@@ -161,7 +161,12 @@ export const listProfiles = () => call<Profile[]>('list_profiles');
 export const currentProfile = () => call<Profile | null>('current_profile');
 /** At start, in one round trip: the open profile with its settings, and every profile. */
 export const session = () =>
-  call<{ profile: Profile | null; profiles: Profile[]; settings: Record<string, unknown> | null }>('session');
+  call<{
+    profile: Profile | null;
+    profiles: Profile[];
+    settings: Record<string, unknown> | null;
+    shelf: ShelfBook[] | null;
+  }>('session');
 export const chooseProfile = (id: ProfileId, pin: string | null) => call<Profile>('choose_profile', { id, pin });
 export const addProfile = (name: string, pin: string | null) => call<Profile>('add_profile', { name, pin });
 export const renameProfile = (id: ProfileId, name: string) => call<void>('rename_profile', { id, name });

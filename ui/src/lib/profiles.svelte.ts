@@ -3,7 +3,7 @@
 // Choosing a profile loads its settings (theme, language, reading settings).
 import * as api from './api';
 import { flushSettings, useProfileSettings } from './settings.svelte';
-import type { Profile, ProfileId } from './types';
+import type { Profile, ProfileId, ShelfBook } from './types';
 
 export type Phase = 'starting' | 'picking' | 'ready';
 
@@ -12,6 +12,16 @@ export const session = $state<{ phase: Phase; profile: Profile | null; profiles:
   profile: null,
   profiles: [],
 });
+
+/** The shelf that came with the session at start: the library's first render needs no
+ * round trip of its own. Taken once. */
+let firstShelf: ShelfBook[] | null = null;
+
+export function takeFirstShelf(): ShelfBook[] | null {
+  const shelf = firstShelf;
+  firstShelf = null;
+  return shelf;
+}
 
 /** True when a PIN typed by the pupil has the shape the shell accepts: 4 to 6 digits. */
 export function isPin(pin: string): boolean {
@@ -38,7 +48,9 @@ export async function refresh(): Promise<void> {
 export async function start(): Promise<void> {
   try {
     const start = await api.session();
+    performance.mark('cartable:session');
     session.profiles = start.profiles;
+    firstShelf = start.shelf ?? null;
     if (start.profile) {
       await enter(start.profile, start.settings ?? {});
       return;
