@@ -188,8 +188,12 @@ fn epub_highlights_notes_and_ink_survive_kill_9_and_a_restart() {
         app.screenshot("epub-fixed-annotated");
         // A note on the highlight, typed and left open: it is saved as it is typed.
         app.wait("ink-toggle").click();
-        app.wait("annotation-highlight").click();
-        app.wait("annotation-popover");
+        // The page overlays are measured again when ink mode ends: click once they are settled.
+        app.until("the highlight's popover", Duration::from_secs(10), || {
+            app.execute("document.querySelector('[data-testid=annotation-highlight]')?.click()", vec![]);
+            std::thread::sleep(Duration::from_millis(300));
+            !app.all("annotation-popover").is_empty()
+        });
         app.wait("note-edit").click();
         app.wait("note-editor").type_text("Le compas garde l'écartement");
         std::thread::sleep(Duration::from_millis(300));
