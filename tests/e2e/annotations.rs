@@ -36,6 +36,24 @@ fn strokes_on_page(app: &App) -> usize {
     app.all("ink-canvas").iter().filter_map(|c| c.attr("data-strokes").and_then(|n| n.parse::<usize>().ok())).sum()
 }
 
+/// Painted (non-transparent) pixels on the ink canvases: a stroke counted is also drawn.
+fn ink_pixels(app: &App) -> u64 {
+    app.execute(
+        r#"
+        let n = 0;
+        for (const c of document.querySelectorAll('[data-testid="ink-canvas"]')) {
+          if (!c.width || !c.height) continue;
+          const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+          for (let i = 3; i < data.length; i += 4) if (data[i] > 0) n++;
+        }
+        return n;
+        "#,
+        vec![],
+    )
+    .as_u64()
+    .unwrap_or(0)
+}
+
 #[test]
 fn a_highlight_its_note_and_ink_survive_a_restart_and_stay_with_their_profile() {
     let home = tempfile::tempdir().expect("tmp");
@@ -77,11 +95,13 @@ fn a_highlight_its_note_and_ink_survive_a_restart_and_stay_with_their_profile() 
     app.until("the book opens where it was", Duration::from_secs(10), || page_index(&app) == page);
     app.until("the highlight is back", Duration::from_secs(15), || !app.all("annotation-highlight").is_empty());
     app.until("the stroke is back", Duration::from_secs(15), || strokes_on_page(&app) == 1);
+    app.until("the stroke is painted", Duration::from_secs(10), || ink_pixels(&app) > 100);
     app.wait("annotations-tab").click();
     app.wait("annotations-panel");
     app.until("the panel lists them", Duration::from_secs(10), || app.all("annotation-item").len() >= 2);
     let listed: String = app.all("annotation-item").iter().map(|i| i.text()).collect();
     assert!(listed.contains("À revoir pour le contrôle"), "the note is listed: {listed}");
+    app.until("the stroke is painted beside the panel", Duration::from_secs(10), || ink_pixels(&app) > 100);
     app.screenshot("annotations-panel");
 
     // A second pupil: a new profile sees a clean book.
