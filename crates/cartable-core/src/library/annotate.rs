@@ -339,6 +339,9 @@ impl Library {
         let meta = self.book(&book)?;
         let mut report = AnnotationsImport { book: Some(book.clone()), ..AnnotationsImport::default() };
         let now = self.clock.now();
+        // Every page's text, read once for the whole set (an item whose quote moved is looked
+        // for in all of them), and only when a PDF item needs it.
+        let mut page_texts: Option<Vec<String>> = None;
         for raw in &set.items {
             let label = raw.get("id").and_then(Value::as_str).unwrap_or("?").to_owned();
             let item = match w3c::read_item(raw, &meta) {
@@ -348,7 +351,7 @@ impl Library {
                     continue;
                 }
             };
-            let anchor = match self.place_again(&meta, item.new.anchor.clone()) {
+            let anchor = match self.place_again(&meta, item.new.anchor.clone(), &mut page_texts) {
                 Ok(anchor) => anchor,
                 Err(reason) => {
                     report.unplaced.push(Unplaced { id: label, reason });
@@ -423,7 +426,12 @@ impl Library {
 
     /// The anchor checked against this edition's text: kept when its quote is where it says,
     /// moved when the quote is found elsewhere, refused (with the reason) when it is nowhere.
-    fn place_again(&self, book: &Book, anchor: Anchor) -> std::result::Result<Anchor, String> {
+    fn place_again(
+        &self,
+        book: &Book,
+        anchor: Anchor,
+        page_texts: &mut Option<Vec<String>>,
+    ) -> std::result::Result<Anchor, String> {
         let pages = book.summary.pages.unwrap_or(0);
         let sections = book.spine.len();
         match anchor {
@@ -440,7 +448,16 @@ impl Library {
                     return Err("a PDF annotation cannot go in an EPUB".into());
                 }
                 // The page where the quote's context matches best; the nearest among equals.
-                let candidates = self.pages_holding(book, page, &quote.exact).map_err(|e| e.to_string())?;
+                if page_texts.is_none() {
+                    let count = book.summary.pages.unwrap_or(0);
+                    let texts = (0..count)
+                        .map(|p| self.with_db(|c| crate::db::texts::text_of(c, &book.summary.id, p)))
+                        .collect::<Result<Vec<_>>>()
+                        .map_err(|e| e.to_string())?;
+                    *page_texts = Some(texts);
+                }
+                let texts = page_texts.as_deref().unwrap_or_default();
+                let candidates = pages_holding(texts, page, &quote.exact);
                 let mut best: Option<(usize, usize, usize, usize, Vec<TextRun>, String)> = None;
                 for candidate in candidates {
                     let runs = self.text_layer(&book.summary.id, candidate).map_err(|e| e.to_string())?;
@@ -486,26 +503,21 @@ impl Library {
             }
         }
     }
+}
 
-    /// Pages to look for `exact` on: `page` first, then the pages whose text holds it, nearest first.
-    fn pages_holding(&self, book: &Book, page: usize, exact: &str) -> Result<Vec<usize>> {
-        let count = book.summary.pages.unwrap_or(0);
-        let mut out = Vec::new();
-        if page < count {
-            out.push(page);
-        }
-        let quote = annotations::Quote { exact: exact.to_owned(), ..annotations::Quote::default() };
-        let mut others: Vec<usize> = (0..count)
-            .filter(|&p| p != page)
-            .filter(|&p| {
-                self.with_db(|c| crate::db::texts::text_of(c, &book.summary.id, p))
-                    .is_ok_and(|t| annotations::anchor::find_quote(&t, &quote, None).is_some())
-            })
-            .collect();
-        others.sort_by_key(|p| p.abs_diff(page));
-        out.extend(others.into_iter().take(5));
-        Ok(out)
+/// Pages to look for `exact` on: `page` first, then the pages whose text holds it, nearest first.
+fn pages_holding(texts: &[String], page: usize, exact: &str) -> Vec<usize> {
+    let mut out = Vec::new();
+    if page < texts.len() {
+        out.push(page);
     }
+    let quote = annotations::Quote { exact: exact.to_owned(), ..annotations::Quote::default() };
+    let mut others: Vec<usize> = (0..texts.len())
+        .filter(|&p| p != page && annotations::anchor::find_quote(&texts[p], &quote, None).is_some())
+        .collect();
+    others.sort_by_key(|p| p.abs_diff(page));
+    out.extend(others.into_iter().take(5));
+    out
 }
 
 fn short(text: &str) -> String {
