@@ -102,3 +102,39 @@ export class NoteAutosave<T> {
     while (this.running) await this.running;
   }
 }
+
+/**
+ * The note of a popover, as both readers edit it: saved while typed, finished by the button
+ * (an emptied note is then removed), and written out when the popover closes.
+ */
+export class NoteEditor {
+  private readonly auto: NoteAutosave<NoteTarget>;
+
+  constructor(
+    private readonly store: NoteStore,
+    private readonly onerror: (e: unknown) => void,
+  ) {
+    this.auto = new NoteAutosave<NoteTarget>((target, text) => writeNote(store, target, text, false), onerror);
+  }
+
+  change(text: string, target: NoteTarget): void {
+    this.auto.change(text, target);
+  }
+
+  /** The pupil is done with the note; false when it could not be written (already reported). */
+  async finish(target: NoteTarget, text: string): Promise<boolean> {
+    try {
+      await this.auto.settle();
+      await writeNote(this.store, target, text, true);
+      return true;
+    } catch (e) {
+      this.onerror(e);
+      return false;
+    }
+  }
+
+  /** The popover closes: what was typed last is written. */
+  close(): Promise<void> {
+    return this.auto.flush();
+  }
+}
