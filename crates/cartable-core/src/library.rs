@@ -683,7 +683,7 @@ impl Library {
     pub fn search(&self, query: &str, book: Option<&BookId>, limit: usize) -> Result<Vec<Hit>> {
         let query = search::Query::parse(query)?;
         let snippets = search::Snippets::new(&query);
-        let cut = |body: &str| snippets.cut(body);
+        let cut = |body: &[u8]| snippets.cut(body);
         let rows = self.with_db(|c| texts::search(c, &query.to_fts(), book, limit.max(1), &cut))?;
         Ok(rows
             .into_iter()

@@ -149,24 +149,19 @@ impl Snippets {
         Snippets { wanted, firsts }
     }
 
-    fn could_match(&self, word: &str) -> bool {
-        match word.as_bytes().first() {
+    /// Whether the word `word` is one of the wanted words. Most words are ruled out by their
+    /// first letter before anything is decoded or folded.
+    fn matches(&self, word: &[u8], folded: &mut String) -> bool {
+        let could = match word.first() {
             Some(b) if b.is_ascii() => self.firsts.contains(&char::from(b.to_ascii_lowercase())),
-            Some(_) => {
-                let mut first = String::new();
-                word.chars().next().is_some_and(|c| {
-                    fold_char(c, &mut first);
-                    first.chars().next().is_some_and(|f| self.firsts.contains(&f))
-                })
-            }
+            Some(_) => first_char(word).is_some_and(|(c, _)| {
+                folded.clear();
+                fold_char(c, folded);
+                folded.chars().next().is_some_and(|f| self.firsts.contains(&f))
+            }),
             None => false,
-        }
-    }
-
-    fn matches(&self, word: &str, folded: &mut String) -> bool {
-        if !self.could_match(word) {
-            return false;
-        }
+        };
+        let Some(word) = could.then(|| std::str::from_utf8(word).ok()).flatten() else { return false };
         folded.clear();
         for c in word.chars() {
             fold_char(c, folded);
@@ -176,61 +171,176 @@ impl Snippets {
 
     /// A snippet of `body` around the first word matching the query, HTML-escaped, each
     /// matching word inside `<mark>…</mark>`, with `…` where text was cut.
-    pub(crate) fn cut(&self, body: &str) -> String {
-        let bytes = body.as_bytes();
-        let mut words: Vec<(usize, usize)> = Vec::new();
+    ///
+    /// `body` is the page text as SQLite holds it: only the words up to the match and the
+    /// window around it are looked at, and only the window is checked as UTF-8 (text the
+    /// library wrote always is; anything else is cut from its lossy conversion).
+    pub(crate) fn cut(&self, body: &[u8]) -> String {
+        match self.cut_valid(body) {
+            Some(snippet) => snippet,
+            None => self.cut_valid(String::from_utf8_lossy(body).as_bytes()).unwrap_or_default(),
+        }
+    }
+
+    /// [`Snippets::cut`] when the window is valid UTF-8, else `None`.
+    fn cut_valid(&self, body: &[u8]) -> Option<String> {
         let mut folded = String::new();
-        let mut first_match = None;
-        let mut cut_short = false;
-        let mut start = None;
-        let mut i = 0;
-        while i <= bytes.len() {
-            // Word characters: ASCII letters and digits, and any non-ASCII letter or digit.
-            let (is_word, width) = match bytes.get(i) {
-                None => (false, 1),
-                Some(b) if b.is_ascii() => (b.is_ascii_alphanumeric(), 1),
-                Some(_) => body[i..].chars().next().map_or((false, 1), |c| (c.is_alphanumeric(), c.len_utf8())),
-            };
-            if is_word {
-                start.get_or_insert(i);
-            } else if let Some(s) = start.take() {
-                words.push((s, i));
-                if first_match.is_none() && self.matches(&body[s..i], &mut folded) {
-                    first_match = Some(words.len() - 1);
-                }
-                if first_match.is_some_and(|m| words.len() > m + AFTER) {
-                    cut_short = i < bytes.len();
+        // One pass up to the match and the words after it, remembering only where the
+        // window starts and ends.
+        let mut starts = [0usize; BEFORE];
+        let mut seen: usize = 0;
+        let mut window = None;
+        let mut after = 0;
+        let mut more_after = false;
+        for (s, e) in Words::new(body) {
+            match &mut window {
+                Some(_) if after == AFTER => {
+                    more_after = true;
                     break;
                 }
+                Some((_, end)) => {
+                    *end = e;
+                    after += 1;
+                }
+                None if self.matches(&body[s..e], &mut folded) => {
+                    let begin = if seen == 0 { s } else { starts[seen.saturating_sub(BEFORE) % BEFORE] };
+                    window = Some((begin, e));
+                }
+                None => {
+                    starts[seen % BEFORE] = s;
+                    seen += 1;
+                }
             }
-            i += width;
         }
-        let Some(hit) = first_match.or(if words.is_empty() { None } else { Some(0) }) else { return String::new() };
-        let from = hit.saturating_sub(BEFORE);
-        let to = (hit + AFTER).min(words.len() - 1);
-        let (begin, end) = (words[from].0, words[to].1);
+        let cut_before = seen > BEFORE && window.is_some();
+        let (begin, end) = match window {
+            Some(window) => window,
+            None => {
+                // Nothing matched (FTS5 and this tokeniser can disagree): the body's start.
+                let mut words = Words::new(body);
+                let Some((begin, mut end)) = words.next() else { return Some(String::new()) };
+                for (_, e) in words.by_ref().take(AFTER) {
+                    end = e;
+                }
+                more_after = words.next().is_some();
+                (begin, end)
+            }
+        };
+        let text = std::str::from_utf8(&body[begin..if more_after { end } else { body.len() }]).ok()?;
         let mut out = String::with_capacity(end - begin + 40);
-        if from > 0 {
+        if cut_before {
             out.push('…');
         }
-        let mut cursor = begin;
-        for &(s, e) in &words[from..=to] {
-            escape_into(&body[cursor..s], &mut out);
-            if self.matches(&body[s..e], &mut folded) {
+        let mut cursor = 0;
+        for (s, e) in Words::new(&text.as_bytes()[..end - begin]) {
+            escape_into(&text[cursor..s], &mut out);
+            if self.matches(&text.as_bytes()[s..e], &mut folded) {
                 out.push_str("<mark>");
-                escape_into(&body[s..e], &mut out);
+                escape_into(&text[s..e], &mut out);
                 out.push_str("</mark>");
             } else {
-                escape_into(&body[s..e], &mut out);
+                escape_into(&text[s..e], &mut out);
             }
             cursor = e;
         }
-        if to + 1 < words.len() || cut_short {
+        if more_after {
             out.push('…');
         } else {
-            escape_into(body[end..].trim_end(), &mut out);
+            escape_into(text[cursor..].trim_end(), &mut out);
         }
-        out
+        Some(out)
+    }
+}
+
+/// The words of UTF-8 bytes as byte ranges: runs of ASCII letters and digits and of any
+/// non-ASCII letter or digit. Invalid bytes separate words.
+struct Words<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Words<'a> {
+    fn new(bytes: &'a [u8]) -> Words<'a> {
+        Words { bytes, at: 0 }
+    }
+
+    /// Whether the character at `i` is a word character, and its width in bytes.
+    fn class(&self, i: usize) -> (bool, usize) {
+        let b = self.bytes[i];
+        if b.is_ascii() {
+            return (b.is_ascii_alphanumeric(), 1);
+        }
+        match first_char(&self.bytes[i..]) {
+            // Latin-1 and Latin Extended-A/B letters, the accents of French and most of
+            // Europe, without a Unicode table lookup (× and ÷ are the two symbols there).
+            Some((c @ '\u{C0}'..='\u{24F}', width)) => (c != '×' && c != '÷', width),
+            Some((c @ '\u{80}'..='\u{BF}', width)) => {
+                (matches!(c, 'ª' | '²' | '³' | 'µ' | '¹' | 'º' | '¼'..='¾'), width)
+            }
+            // General punctuation (’ “ ” – — … •): never part of a word.
+            Some(('\u{2000}'..='\u{206F}', width)) => (false, width),
+            Some((c, width)) => (c.is_alphanumeric(), width),
+            None => (false, 1),
+        }
+    }
+}
+
+/// The character `bytes` start with and its width, if they start with valid UTF-8.
+fn first_char(bytes: &[u8]) -> Option<(char, usize)> {
+    let lead = *bytes.first()?;
+    let width = match lead {
+        0x00..=0x7F => return Some((char::from(lead), 1)),
+        // Two bytes (U+0080–U+07FF), decoded by hand: most accented letters.
+        0xC2..=0xDF => {
+            let next = *bytes.get(1)?;
+            if next & 0xC0 != 0x80 {
+                return None;
+            }
+            let code = (u32::from(lead & 0x1F) << 6) | u32::from(next & 0x3F);
+            return char::from_u32(code).map(|c| (c, 2));
+        }
+        0xE0..=0xEF => 3,
+        0xF0..=0xF4 => 4,
+        _ => return None,
+    };
+    let c = std::str::from_utf8(bytes.get(..width)?).ok()?.chars().next()?;
+    Some((c, width))
+}
+
+impl Iterator for Words<'_> {
+    type Item = (usize, usize);
+
+    fn next(&mut self) -> Option<(usize, usize)> {
+        let bytes = self.bytes;
+        let mut i = self.at;
+        // Up to the next word character…
+        let start = loop {
+            match bytes.get(i) {
+                None => {
+                    self.at = i;
+                    return None;
+                }
+                Some(b) if b.is_ascii_alphanumeric() => break i,
+                Some(b) if b.is_ascii() => i += 1,
+                Some(_) => match self.class(i) {
+                    (true, _) => break i,
+                    (false, width) => i += width,
+                },
+            }
+        };
+        // …then to the end of the word.
+        loop {
+            match bytes.get(i) {
+                Some(b) if b.is_ascii_alphanumeric() => i += 1,
+                Some(b) if !b.is_ascii() => match self.class(i) {
+                    (true, width) => i += width,
+                    (false, _) => break,
+                },
+                _ => break,
+            }
+        }
+        self.at = i;
+        Some((start, i))
     }
 }
 
@@ -276,7 +386,7 @@ mod tests {
     }
 
     fn snip(body: &str, query: &str) -> String {
-        Snippets::new(&Query::parse(query).expect("query")).cut(body)
+        Snippets::new(&Query::parse(query).expect("query")).cut(body.as_bytes())
     }
 
     #[test]
@@ -304,5 +414,17 @@ mod tests {
     fn a_body_without_the_word_still_gives_its_start() {
         assert_eq!(snip("Rien ici.", "absent"), "Rien ici.");
         assert_eq!(snip("", "absent"), "");
+        let long = (1..=40).map(|n| format!("mot{n}")).collect::<Vec<_>>().join(" ");
+        let out = snip(&long, "absent");
+        assert!(out.starts_with("mot1 ") && out.ends_with("mot13…"), "the start, cut after it: {out}");
+    }
+
+    #[test]
+    fn snippets_keep_the_text_after_the_last_word_and_survive_bad_bytes() {
+        assert_eq!(snip("Un élève !", "eleve"), "Un <mark>élève</mark> !");
+        let mut bytes = b"avant \xFF\xFE l'\xC3\xA9l\xC3\xA8ve".to_vec();
+        bytes.push(0xC3);
+        let out = Snippets::new(&Query::parse("élève").expect("query")).cut(&bytes);
+        assert!(out.contains("<mark>élève</mark>"), "the word is found past invalid bytes: {out}");
     }
 }

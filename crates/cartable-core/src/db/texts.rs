@@ -32,13 +32,14 @@ pub(crate) struct Row {
 }
 
 /// Ranked hits for an FTS5 `query` (already in FTS5 syntax), optionally in one book. The
-/// snippet is cut by `snippet` from the page text while it is still in SQLite's buffer.
+/// snippet is cut by `snippet` from the page text's bytes while they are still in SQLite's
+/// buffer.
 pub(crate) fn search(
     conn: &Connection,
     query: &str,
     book: Option<&BookId>,
     limit: usize,
-    snippet: &dyn Fn(&str) -> String,
+    snippet: &dyn Fn(&[u8]) -> String,
 ) -> Result<Vec<Row>> {
     let sql = format!(
         "SELECT t.book_id, b.title, t.idx, t.label, t.body
@@ -52,7 +53,7 @@ pub(crate) fn search(
     );
     let mut stmt = conn.prepare_cached(&sql)?;
     let map = |r: &rusqlite::Row| {
-        let body = r.get_ref(4)?.as_str().unwrap_or_default();
+        let body = r.get_ref(4)?.as_bytes().unwrap_or_default();
         Ok(Row {
             snippet: snippet(body),
             book: r.get(0)?,

@@ -294,7 +294,7 @@ impl Library {
                 let annotation = annotations::view(&s.record, s.created_at, s.modified_at)?;
                 let text = annotations::search_text(&s.record);
                 let snippet = match &snippets {
-                    Some(cut) => cut.cut(&text),
+                    Some(cut) => cut.cut(text.as_bytes()),
                     None => search::escape(&text.chars().take(200).collect::<String>()),
                 };
                 let title = titles.get(&s.record.book_key).cloned().unwrap_or_default();
