@@ -140,20 +140,29 @@ pub(crate) struct Snippets {
     wanted: Vec<(String, bool)>,
     /// Their first letters, folded: most words of a page are ruled out by these alone.
     firsts: Vec<char>,
+    /// For each ASCII byte, whether a word starting with it could match (both cases).
+    ascii_firsts: [bool; 128],
+    /// Whether a wanted word starts with a letter beyond ASCII (then any character can).
+    other_firsts: bool,
 }
 
 impl Snippets {
     pub(crate) fn new(query: &Query) -> Snippets {
         let wanted = query.words();
-        let firsts = wanted.iter().filter_map(|(w, _)| w.chars().next()).collect();
-        Snippets { wanted, firsts }
+        let firsts: Vec<char> = wanted.iter().filter_map(|(w, _)| w.chars().next()).collect();
+        let mut ascii_firsts = [false; 128];
+        for (b, could) in ascii_firsts.iter_mut().enumerate() {
+            *could = firsts.contains(&char::from(b as u8).to_ascii_lowercase());
+        }
+        let other_firsts = firsts.iter().any(|c| !c.is_ascii());
+        Snippets { wanted, firsts, ascii_firsts, other_firsts }
     }
 
     /// Whether the word `word` is one of the wanted words. Most words are ruled out by their
     /// first letter before anything is decoded or folded.
     fn matches(&self, word: &[u8], folded: &mut String) -> bool {
         let could = match word.first() {
-            Some(b) if b.is_ascii() => self.firsts.contains(&char::from(b.to_ascii_lowercase())),
+            Some(&b) if b.is_ascii() => self.ascii_firsts[usize::from(b)],
             Some(_) => first_char(word).is_some_and(|(c, _)| {
                 folded.clear();
                 fold_char(c, folded);
@@ -167,6 +176,40 @@ impl Snippets {
             fold_char(c, folded);
         }
         self.wanted.iter().any(|(w, prefix)| if *prefix { folded.starts_with(w.as_str()) } else { folded == w })
+    }
+
+    /// The first word of `body` that matches, found by jumping from one byte that could start
+    /// it to the next (most of a page is skipped without being split into words).
+    fn first_match(&self, body: &[u8], folded: &mut String) -> Option<(usize, usize)> {
+        let mut i = 0;
+        while let Some(offset) = body.get(i..)?.iter().position(|&b| self.could_start(b)) {
+            i += offset;
+            let words = Words { bytes: body, at: i };
+            match words.class(i) {
+                (true, _) if !ends_word(body, i) => {
+                    let end = Words { bytes: body, at: i }.next().map_or(i + 1, |(_, e)| e);
+                    if self.matches(&body[i..end], folded) {
+                        return Some((i, end));
+                    }
+                    i = end;
+                }
+                (_, width) => i += width,
+            }
+        }
+        None
+    }
+
+    /// Whether a word starting with byte `b` could match: an ASCII letter that a wanted word
+    /// starts with, or the first byte of a character that may fold to one. Letters that fold
+    /// to ASCII (é, Œ, ẽ, the Kelvin sign…) lie in U+00C0–U+027F and U+1000–U+2FFF, whose
+    /// characters start with bytes C3–C9, E1 and E2. (A word starting with a lone combining
+    /// mark, which clean text never has, is not looked for.)
+    fn could_start(&self, b: u8) -> bool {
+        match b {
+            0x00..=0x7F => self.ascii_firsts[usize::from(b)],
+            0xC3..=0xC9 | 0xE1 | 0xE2 => true,
+            _ => self.other_firsts && b >= 0xC0,
+        }
     }
 
     /// A snippet of `body` around the first word matching the query, HTML-escaped, each
@@ -185,34 +228,20 @@ impl Snippets {
     /// [`Snippets::cut`] when the window is valid UTF-8, else `None`.
     fn cut_valid(&self, body: &[u8]) -> Option<String> {
         let mut folded = String::new();
-        // One pass up to the match and the words after it, remembering only where the
-        // window starts and ends.
-        let mut starts = [0usize; BEFORE];
-        let mut seen: usize = 0;
-        let mut window = None;
-        let mut after = 0;
         let mut more_after = false;
-        for (s, e) in Words::new(body) {
-            match &mut window {
-                Some(_) if after == AFTER => {
-                    more_after = true;
-                    break;
-                }
-                Some((_, end)) => {
-                    *end = e;
-                    after += 1;
-                }
-                None if self.matches(&body[s..e], &mut folded) => {
-                    let begin = if seen == 0 { s } else { starts[seen.saturating_sub(BEFORE) % BEFORE] };
-                    window = Some((begin, e));
-                }
-                None => {
-                    starts[seen % BEFORE] = s;
-                    seen += 1;
-                }
+        let mut cut_before = false;
+        let mut window = None;
+        if let Some((start, end)) = self.first_match(body, &mut folded) {
+            let (begin, cut) = words_before(body, start);
+            cut_before = cut;
+            let mut end = end;
+            let mut words = Words { bytes: body, at: end };
+            for (_, e) in words.by_ref().take(AFTER) {
+                end = e;
             }
+            more_after = words.next().is_some();
+            window = Some((begin, end));
         }
-        let cut_before = seen > BEFORE && window.is_some();
         let (begin, end) = match window {
             Some(window) => window,
             None => {
@@ -249,6 +278,53 @@ impl Snippets {
             escape_into(text[cursor..].trim_end(), &mut out);
         }
         Some(out)
+    }
+}
+
+/// Whether the character just before byte `at` is a word character (so that a word cannot
+/// start at `at`).
+fn ends_word(body: &[u8], at: usize) -> bool {
+    let Some(before) = at.checked_sub(1) else { return false };
+    // Back to the first byte of that character (at most three continuation bytes).
+    let mut lead = before;
+    while lead > 0 && before - lead < 3 && body[lead] & 0xC0 == 0x80 {
+        lead -= 1;
+    }
+    let (is_word, width) = Words { bytes: body, at: lead }.class(lead);
+    is_word && lead + width == at
+}
+
+/// Where the window before the word at `hit` begins: at most BEFORE words back. Also
+/// whether words were left out before it. Reads a little text before the match, more only
+/// when it holds too few words.
+fn words_before(body: &[u8], hit: usize) -> (usize, bool) {
+    let mut reach = BEFORE * 16;
+    loop {
+        let mut from = hit.saturating_sub(reach);
+        while from > 0 && body[from] & 0xC0 == 0x80 {
+            from -= 1;
+        }
+        // A word cut by `from` is not counted, but it shows there is text before.
+        let partial = from > 0 && ends_word(body, from);
+        let mut words = Words { bytes: &body[..hit], at: from };
+        if partial {
+            words.next();
+        }
+        let mut starts = [0usize; BEFORE];
+        let mut count = 0;
+        for (s, _) in words {
+            starts[count % BEFORE] = s;
+            count += 1;
+        }
+        if count >= BEFORE || from == 0 {
+            if count == 0 {
+                return (hit, partial);
+            }
+            let first = if count >= BEFORE { starts[count % BEFORE] } else { starts[0] };
+            let cut = count > BEFORE || partial || Words::new(&body[..from]).next().is_some();
+            return (first, cut);
+        }
+        reach *= 4;
     }
 }
 
@@ -307,6 +383,18 @@ fn first_char(bytes: &[u8]) -> Option<(char, usize)> {
     Some((c, width))
 }
 
+/// What a byte is to [`Words`]: 0 a separator, 1 an ASCII letter or digit, 2 a byte of a
+/// multi-byte character (decoded to tell).
+const BYTE_CLASS: [u8; 256] = {
+    let mut table = [2u8; 256];
+    let mut b = 0;
+    while b < 128 {
+        table[b] = (b as u8).is_ascii_alphanumeric() as u8;
+        b += 1;
+    }
+    table
+};
+
 impl Iterator for Words<'_> {
     type Item = (usize, usize);
 
@@ -315,28 +403,28 @@ impl Iterator for Words<'_> {
         let mut i = self.at;
         // Up to the next word character…
         let start = loop {
-            match bytes.get(i) {
-                None => {
-                    self.at = i;
-                    return None;
-                }
-                Some(b) if b.is_ascii_alphanumeric() => break i,
-                Some(b) if b.is_ascii() => i += 1,
-                Some(_) => match self.class(i) {
+            let Some(&b) = bytes.get(i) else {
+                self.at = i;
+                return None;
+            };
+            match BYTE_CLASS[usize::from(b)] {
+                0 => i += 1,
+                1 => break i,
+                _ => match self.class(i) {
                     (true, _) => break i,
                     (false, width) => i += width,
                 },
             }
         };
         // …then to the end of the word.
-        loop {
-            match bytes.get(i) {
-                Some(b) if b.is_ascii_alphanumeric() => i += 1,
-                Some(b) if !b.is_ascii() => match self.class(i) {
+        while let Some(&b) = bytes.get(i) {
+            match BYTE_CLASS[usize::from(b)] {
+                0 => break,
+                1 => i += 1,
+                _ => match self.class(i) {
                     (true, width) => i += width,
                     (false, _) => break,
                 },
-                _ => break,
             }
         }
         self.at = i;
@@ -417,6 +505,61 @@ mod tests {
         let long = (1..=40).map(|n| format!("mot{n}")).collect::<Vec<_>>().join(" ");
         let out = snip(&long, "absent");
         assert!(out.starts_with("mot1 ") && out.ends_with("mot13…"), "the start, cut after it: {out}");
+    }
+
+    /// The snippet as the plain algorithm makes it: every word of the body, the first that
+    /// matches, BEFORE words before it and AFTER after it.
+    fn plain_cut(body: &str, query: &str) -> String {
+        let snippets = Snippets::new(&Query::parse(query).expect("query"));
+        let words: Vec<(usize, usize)> = Words::new(body.as_bytes()).collect();
+        let mut folded = String::new();
+        let hit = words.iter().position(|&(s, e)| snippets.matches(&body.as_bytes()[s..e], &mut folded));
+        let Some(hit) = hit.or(if words.is_empty() { None } else { Some(0) }) else { return String::new() };
+        let from = if words.iter().any(|&(s, e)| snippets.matches(&body.as_bytes()[s..e], &mut folded)) {
+            hit.saturating_sub(BEFORE)
+        } else {
+            0
+        };
+        let to = (hit + AFTER).min(words.len() - 1);
+        let mut out = String::new();
+        if from > 0 {
+            out.push('…');
+        }
+        let mut cursor = words[from].0;
+        for &(s, e) in &words[from..=to] {
+            escape_into(&body[cursor..s], &mut out);
+            if snippets.matches(&body.as_bytes()[s..e], &mut folded) {
+                out.push_str("<mark>");
+                escape_into(&body[s..e], &mut out);
+                out.push_str("</mark>");
+            } else {
+                escape_into(&body[s..e], &mut out);
+            }
+            cursor = e;
+        }
+        if to + 1 < words.len() {
+            out.push('…');
+        } else {
+            escape_into(body[cursor..].trim_end(), &mut out);
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn snippets_jump_to_the_match_as_if_every_word_were_read(
+            parts in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "élève", "ELEVE", "l’élève", "relevé", "e", "été", " ", "  ", "\n", ", ", "—", "’", "«", "»",
+                    "le", "mot", "x²", "Œuvre", "naïve", "日本", "1789", "&", "<b>", "anticonstitutionnellement",
+                ]),
+                0..120,
+            ),
+            query in proptest::sample::select(vec!["élève", "eleve", "e", "le", "ete", "oeuvre", "releve", "mot*", "x"]),
+        ) {
+            let body: String = parts.concat();
+            proptest::prop_assert_eq!(snip(&body, query), plain_cut(&body, query), "body: {:?}", body);
+        }
     }
 
     #[test]
