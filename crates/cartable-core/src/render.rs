@@ -43,90 +43,120 @@ pub(crate) fn check_width(width: u32) -> Result<u32> {
 /// quarter of the data to compress, and smaller files), else RGBA straight from the render
 /// (repacking to RGB costs more than deflating the constant alpha byte). Both use the "Up"
 /// filter and fdeflate's fastest mode.
-pub fn encode(bitmap: &Bitmap) -> Result<Vec<u8>> {
-    match encode_grey(bitmap).map_err(failed)? {
-        Some(png) => Ok(png),
-        None => encode_rgba(bitmap),
-    }
-}
-
-fn failed(e: impl std::error::Error + Send + Sync + 'static) -> Error {
-    Error::Io { context: "encoding a page image".into(), source: std::io::Error::other(e) }
-}
-
-fn encode_rgba(bitmap: &Bitmap) -> Result<Vec<u8>> {
-    let mut out = Vec::with_capacity(bitmap.rgba.len() / 12);
-    let mut encoder = png::Encoder::new(&mut out, bitmap.width, bitmap.height);
-    encoder.set_color(png::ColorType::Rgba);
-    encoder.set_depth(png::BitDepth::Eight);
-    encoder.set_compression(png::Compression::Fastest);
-    let mut writer = encoder.write_header().map_err(failed)?;
-    writer.write_image_data(&bitmap.rgba).map_err(failed)?;
-    writer.finish().map_err(failed)?;
-    Ok(out)
-}
-
-/// The page as an 8-bit grey PNG, or `None` as soon as a pixel is not grey.
 ///
-/// Reading the render is what costs (a 1000-pixel page is 5.6 MB of RGBA, more than the
-/// processor's caches), so one pass checks the colours and keeps one channel; the rows are
-/// then filtered against the one above in the quarter-sized copy. The filtered rows are deflated in one call
-/// (fdeflate is several times slower fed row by row) and the PNG chunks are written here.
-fn encode_grey(bitmap: &Bitmap) -> std::io::Result<Option<Vec<u8>>> {
-    thread_local! {
-        // A page-sized buffer, kept: a fresh one costs more in page faults than the pass.
-        static FILTERED: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
-    }
+/// The pre-render encodes on one core while PDFium renders on the other, and a 1000-pixel
+/// page is 5.6 MB of RGBA, more than the processor's caches: each row is read once, turned
+/// into what PNG stores (grey checked and kept in one pass, then filtered) while it is in
+/// the cache, and handed to fdeflate at once; the PNG chunks are written around the stream
+/// here. Against the PNG encoder fed a grey copy, a grey page costs half as much.
+pub fn encode(bitmap: &Bitmap) -> Result<Vec<u8>> {
+    let failed =
+        |e: std::io::Error| Error::Io { context: "encoding a page image".into(), source: std::io::Error::other(e) };
     let width = bitmap.width as usize;
     let height = bitmap.height as usize;
     if width == 0 || bitmap.rgba.len() != width * height * 4 {
-        return Err(std::io::Error::other("the bitmap's size does not match its pixels"));
+        return Err(failed(std::io::Error::other("the bitmap's size does not match its pixels")));
     }
+    ROW.with_borrow_mut(|row| match write_grey(bitmap, row)? {
+        Some(png) => Ok(png),
+        None => write_rgba(bitmap, row),
+    })
+    .map_err(failed)
+}
+
+thread_local! {
+    // Row buffers, kept from one page to the next.
+    static ROW: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// PNG colour types.
+const GREY: u8 = 0;
+const RGBA: u8 = 6;
+/// The PNG "Up" filter: each byte minus the one above it (zero above the first row).
+const UP: u8 = 2;
+
+/// The page as 8-bit grey rows, Up-filtered and deflated row by row; `None` as soon as a
+/// pixel is not grey.
+fn write_grey(bitmap: &Bitmap, buffer: &mut Vec<u8>) -> std::io::Result<Option<Vec<u8>>> {
+    let width = bitmap.width as usize;
+    let rows = || bitmap.rgba.chunks_exact(width * 4);
+    buffer.resize(3 * width + 1, 0);
+    let (row, rest) = buffer.split_at_mut(width + 1);
+    let (grey, above) = rest.split_at_mut(width);
     // Colour is often far from the top (a coloured footer or page number, a figure): every
     // 16th row from the bottom up, a sixteenth of the reading, tells most colour pages
     // before any work is wasted (on the benchmark's textbook: 0.25 ms a colour page).
-    let mut sample = vec![0u8; width];
-    if !bitmap.rgba.chunks_exact(width * 4).rev().step_by(16).all(|row| grey_row(row, &mut sample)) {
+    if !rows().rev().step_by(16).all(|pixels| grey_row(pixels, grey)) {
         return Ok(None);
     }
-    FILTERED.with_borrow_mut(|filtered| {
-        let stride = width + 1;
-        filtered.resize(stride * height, 0);
-        for (pixels, row) in bitmap.rgba.chunks_exact(width * 4).zip(filtered.chunks_exact_mut(stride)) {
-            row[0] = 2; // the "Up" filter: each byte minus the one above it
-            if !grey_row(pixels, &mut row[1..]) {
-                return Ok(None);
+    let (out, idat) = png_start(bitmap.width, bitmap.height, GREY, bitmap.rgba.len() / 24);
+    let mut deflate = fdeflate::Compressor::new(out)?;
+    row[0] = UP;
+    above.fill(0);
+    for pixels in rows() {
+        if !grey_row(pixels, grey) {
+            return Ok(None);
+        }
+        for ((out, now), up) in row[1..].iter_mut().zip(grey.iter()).zip(above.iter()) {
+            *out = now.wrapping_sub(*up);
+        }
+        deflate.write_data(row)?;
+        above.copy_from_slice(grey);
+    }
+    Ok(Some(png_end(deflate.finish()?, idat)))
+}
+
+/// The page's RGBA rows, Up-filtered straight from the render and deflated row by row (a
+/// row stays in the processor's cache between the two).
+fn write_rgba(bitmap: &Bitmap, row: &mut Vec<u8>) -> std::io::Result<Vec<u8>> {
+    let row_bytes = bitmap.width as usize * 4;
+    let (out, idat) = png_start(bitmap.width, bitmap.height, RGBA, bitmap.rgba.len() / 12);
+    let mut deflate = fdeflate::Compressor::new(out)?;
+    row.resize(row_bytes + 1, 0);
+    row[0] = UP;
+    let mut above: &[u8] = &[];
+    for pixels in bitmap.rgba.chunks_exact(row_bytes) {
+        if above.is_empty() {
+            row[1..].copy_from_slice(pixels);
+        } else {
+            for ((out, now), up) in row[1..].iter_mut().zip(pixels).zip(above) {
+                *out = now.wrapping_sub(*up);
             }
         }
-        // Filtered from the bottom up, so that each row still sees the grey row above it
-        // (the first row has zeros above: it stays as it is).
-        for y in (1..height).rev() {
-            let (upper, lower) = filtered.split_at_mut(y * stride);
-            for (now, up) in lower[1..stride].iter_mut().zip(&upper[(y - 1) * stride + 1..]) {
-                *now = now.wrapping_sub(*up);
-            }
-        }
-        let mut out = Vec::with_capacity(filtered.len() / 8);
-        out.extend_from_slice(b"\x89PNG\r\n\x1a\n");
-        let mut header = [0u8; 13];
-        header[..4].copy_from_slice(&bitmap.width.to_be_bytes());
-        header[4..8].copy_from_slice(&bitmap.height.to_be_bytes());
-        header[8] = 8; // bit depth; colour type 0 (grey), deflate, adaptive filtering, no interlace
-        chunk(&mut out, b"IHDR", &header);
-        // The IDAT chunk: its length is filled in once the compressed stream is written.
-        let idat = out.len();
-        out.extend_from_slice(&[0, 0, 0, 0]);
-        out.extend_from_slice(b"IDAT");
-        let mut deflate = fdeflate::Compressor::new(out)?;
-        deflate.write_data(filtered)?;
-        let mut out = deflate.finish()?;
-        let length = u32::try_from(out.len() - idat - 8).map_err(std::io::Error::other)?;
-        out[idat..idat + 4].copy_from_slice(&length.to_be_bytes());
-        let crc = crc32fast::hash(&out[idat + 4..]);
-        out.extend_from_slice(&crc.to_be_bytes());
-        chunk(&mut out, b"IEND", &[]);
-        Ok(Some(out))
-    })
+        deflate.write_data(row)?;
+        above = pixels;
+    }
+    Ok(png_end(deflate.finish()?, idat))
+}
+
+/// The PNG signature, header chunk and the start of the data chunk; returns where the data
+/// chunk starts, for [`png_end`].
+fn png_start(width: u32, height: u32, colour: u8, capacity: usize) -> (Vec<u8>, usize) {
+    let mut out = Vec::with_capacity(capacity);
+    out.extend_from_slice(b"\x89PNG\r\n\x1a\n");
+    let mut header = [0u8; 13];
+    header[..4].copy_from_slice(&width.to_be_bytes());
+    header[4..8].copy_from_slice(&height.to_be_bytes());
+    header[8] = 8; // bit depth
+    header[9] = colour; // then deflate, adaptive filtering, no interlace: all zero
+    chunk(&mut out, b"IHDR", &header);
+    // The data chunk: its length is filled in once the compressed stream is written.
+    let idat = out.len();
+    out.extend_from_slice(&[0, 0, 0, 0]);
+    out.extend_from_slice(b"IDAT");
+    (out, idat)
+}
+
+/// Closes the data chunk opened at `idat` (the deflated stream written after it) and ends
+/// the PNG.
+fn png_end(mut out: Vec<u8>, idat: usize) -> Vec<u8> {
+    // A page is far below 4 GiB of compressed data (MAX_WIDTH and the render cap bound it).
+    let length = (out.len() - idat - 8) as u32;
+    out[idat..idat + 4].copy_from_slice(&length.to_be_bytes());
+    let crc = crc32fast::hash(&out[idat + 4..]);
+    out.extend_from_slice(&crc.to_be_bytes());
+    chunk(&mut out, b"IEND", &[]);
+    out
 }
 
 /// Copies the red channel of a row of RGBA `pixels` into `grey`; false when a pixel has
