@@ -236,6 +236,8 @@ pub(crate) enum CatalogAction {
 }
 
 fn main() -> ExitCode {
+    // `cartable prerender` may start this binary again as a second PDFium process.
+    cartable_core::helper::serve_if_asked();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -527,6 +529,10 @@ fn prerender(
 ) -> anyhow::Result<ExitCode> {
     let id = library.find(query)?;
     let title = library.book(&id)?.summary.title;
+    // Nobody is reading on this machine's other core: a second PDFium process may use it.
+    if let Ok(exe) = std::env::current_exe() {
+        library.use_render_helper(exe);
+    }
     let mut widths = vec![width];
     if thumbnails && width != THUMBNAIL_WIDTH {
         widths.push(THUMBNAIL_WIDTH);

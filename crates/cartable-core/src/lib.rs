@@ -9,6 +9,7 @@ mod clock;
 mod db;
 mod error;
 mod files;
+pub mod helper;
 pub mod home;
 mod id;
 mod import;

@@ -46,10 +46,20 @@ pub struct Library {
     hlc: HlcSource,
     /// EPUBs recently read from, kept open: a chapter asks for many resources at once.
     epubs: Mutex<Vec<(BookId, cartable_epub::Book)>>,
+    /// The executable to start as a second pre-render process, when the host allows it.
+    render_helper: Mutex<Option<PathBuf>>,
 }
 
 /// Pages a pre-render stores per transaction.
 const STORE_BATCH: usize = 8;
+/// Below this many pages to render, starting a helper process costs more than it saves.
+const HELPER_MIN_PAGES: usize = 8;
+
+/// A page on its way to the cache: rendered here, or rendered and encoded by a helper.
+enum Rendered {
+    Bitmap(usize, cartable_pdf::Bitmap),
+    Encoded(crate::helper::Frame),
+}
 
 /// How many EPUB archives stay open.
 const OPEN_EPUBS: usize = 2;
@@ -167,6 +177,7 @@ impl Library {
             clock: options.clock,
             hlc: HlcSource::new(node, latest),
             epubs: Mutex::new(Vec::new()),
+            render_helper: Mutex::new(None),
         };
         library.sweep()?;
         if created || library.with_db(|c| settings::get(c, "seeded"))?.is_none() {
@@ -388,6 +399,7 @@ impl Library {
         let (pages, rendered) = mpsc::sync_channel(2);
         std::thread::scope(|scope| {
             let reader = scope.spawn(|| engine.read_rendering(path, password, along.width, pages, along.stop.clone()));
+            let rendered = rendered.into_iter().map(|(index, bitmap)| Rendered::Bitmap(index, bitmap));
             let stored = self.cache_pages(id, along.width, rendered, &mut state, &along.stop, &mut *along.progress);
             let info = reader.join().map_err(|_| Error::Pdf(cartable_pdf::Error::EngineStopped))?;
             stored?;
@@ -515,20 +527,70 @@ impl Library {
             let have: std::collections::HashSet<usize> = cached.into_iter().collect();
             (0..total).filter(|i| !have.contains(i)).collect()
         };
+        let queue = Mutex::new(std::collections::VecDeque::from(missing));
+        let helper = self.render_helper.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        self.prerender_from(id, &path, width, &queue, helper.as_deref(), &mut state, cancel, progress)?;
+        // Pages a failing helper gave back after the engine had finished.
+        if !cancel.load(Ordering::Relaxed) && !queue.lock().unwrap_or_else(|p| p.into_inner()).is_empty() {
+            self.prerender_from(id, &path, width, &queue, None, &mut state, cancel, progress)?;
+        }
+        if state.done < total && cancel.load(Ordering::Relaxed) {
+            return Err(Error::Cancelled);
+        }
+        Ok(state)
+    }
+
+    /// Lets [`Library::prerender`] start `exe` as a second PDFium process (see [`crate::helper`]):
+    /// for command-line pre-rendering, where the pupil is not using the other core.
+    pub fn use_render_helper(&self, exe: PathBuf) {
+        *self.render_helper.lock().unwrap_or_else(|p| p.into_inner()) = Some(exe);
+    }
+
+    /// Renders the pages in `queue` and stores them. PDFium renders the next page on its
+    /// thread while this one encodes and stores; a helper process, when there is one, takes
+    /// pages from the same queue and sends them encoded.
+    #[allow(clippy::too_many_arguments)]
+    fn prerender_from(
+        &self,
+        id: &BookId,
+        path: &Path,
+        width: u32,
+        queue: &Mutex<std::collections::VecDeque<usize>>,
+        helper: Option<&Path>,
+        state: &mut Progress,
+        cancel: &AtomicBool,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<()> {
         let engine = self.engine()?.clone();
-        // PDFium renders the next page on its thread while this one encodes and stores.
-        let (pages, rendered) = mpsc::sync_channel::<(usize, cartable_pdf::Bitmap)>(2);
+        let next = || {
+            if cancel.load(Ordering::Relaxed) {
+                None
+            } else {
+                queue.lock().unwrap_or_else(|p| p.into_inner()).pop_front()
+            }
+        };
+        let (pages, rendered) = mpsc::sync_channel::<Rendered>(2);
         let failed = std::thread::scope(|scope| {
-            let producer = scope.spawn(|| {
-                // Owned here, so that the consumer's loop ends when this thread does.
-                let pages = pages;
-                for &index in &missing {
-                    if cancel.load(Ordering::Relaxed) {
-                        break;
+            if let Some(exe) =
+                helper.filter(|_| queue.lock().unwrap_or_else(|p| p.into_inner()).len() >= HELPER_MIN_PAGES)
+            {
+                let pages = pages.clone();
+                scope.spawn(move || {
+                    if let Some(helper) = crate::helper::Helper::start(exe, self.pdfium.as_deref(), path, width) {
+                        helper.run(queue, &mut |frame| {
+                            !cancel.load(Ordering::Relaxed) && pages.send(Rendered::Encoded(frame)).is_ok()
+                        });
                     }
-                    match engine.render_in_background(&path, None, index, width) {
+                });
+            }
+            let producer = scope.spawn(move || {
+                // Owned here, so that the consumer's loop ends when this thread (and the
+                // helper's) does.
+                let pages = pages;
+                while let Some(index) = next() {
+                    match engine.render_in_background(path, None, index, width) {
                         Ok(bitmap) => {
-                            if pages.send((index, bitmap)).is_err() {
+                            if pages.send(Rendered::Bitmap(index, bitmap)).is_err() {
                                 break;
                             }
                         }
@@ -537,17 +599,14 @@ impl Library {
                 }
                 None
             });
-            let stored = self.cache_pages(id, width, rendered, &mut state, cancel, progress);
+            let stored = self.cache_pages(id, width, rendered.into_iter(), state, cancel, progress);
             let failed = producer.join().ok().flatten();
             stored.map(|()| failed)
         })?;
-        if let Some(e) = failed {
-            return Err(e.into());
+        match failed {
+            Some(e) => Err(e.into()),
+            None => Ok(()),
         }
-        if state.done < total && cancel.load(Ordering::Relaxed) {
-            return Err(Error::Cancelled);
-        }
-        Ok(state)
     }
 
     /// Encodes and stores rendered pages as they arrive, a few per transaction, until the
@@ -556,7 +615,7 @@ impl Library {
         &self,
         id: &BookId,
         width: u32,
-        rendered: mpsc::Receiver<(usize, cartable_pdf::Bitmap)>,
+        rendered: impl Iterator<Item = Rendered>,
         state: &mut Progress,
         cancel: &AtomicBool,
         progress: &mut dyn FnMut(Progress),
@@ -581,9 +640,11 @@ impl Library {
             progress(*state);
             Ok::<(), Error>(())
         };
-        for (index, bitmap) in rendered {
-            batch.push((index, bitmap.height, render::encode(&bitmap)?));
-            drop(bitmap);
+        for page in rendered {
+            match page {
+                Rendered::Bitmap(index, bitmap) => batch.push((index, bitmap.height, render::encode(&bitmap)?)),
+                Rendered::Encoded(frame) => batch.push((frame.index, frame.height, frame.png)),
+            }
             if batch.len() == STORE_BATCH {
                 store(&mut batch)?;
             }

@@ -2,6 +2,7 @@
 
 mod commands;
 mod downloads;
+mod helper;
 mod notes;
 mod robustness;
 
