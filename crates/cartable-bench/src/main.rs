@@ -147,12 +147,18 @@ fn render(corpus: &Path, pages: usize, width: u32) -> anyhow::Result<()> {
     // cached yet), and the median turn gives the ratio.
     let rounds = 9;
     let mut turns = Vec::new();
+    // Each run starts with the disk written back (`sync`), so that no run pays for the
+    // writes of the one before.
+    let settle = || Command::new("sync").status().map(|_| ());
     for round in 0..rounds {
         let width = width + round;
+        settle()?;
         let raw = raw_render(&pdf, 0, total, width)?;
+        settle()?;
         let start = Instant::now();
         library.prerender(&id, width, &AtomicBool::new(false), &mut |_| {})?;
         let one = start.elapsed();
+        settle()?;
         let start = Instant::now();
         two.prerender(&id, width, &AtomicBool::new(false), &mut |_| {})?;
         turns.push((raw, one, start.elapsed()));
