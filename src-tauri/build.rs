@@ -28,6 +28,7 @@ const COMMANDS: &[&str] = &[
     "resume_download",
     "cancel_download",
     "clear_downloads",
+    "get_bandwidth",
     "set_bandwidth",
     "check_updates",
     "accept_update",

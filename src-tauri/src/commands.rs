@@ -209,6 +209,11 @@ pub async fn clear_downloads(state: State<'_, AppState>) -> Reply<usize> {
 }
 
 #[tauri::command]
+pub async fn get_bandwidth(state: State<'_, AppState>) -> Reply<Option<u64>> {
+    Ok(state.online.bandwidth()?)
+}
+
+#[tauri::command]
 pub async fn set_bandwidth(state: State<'_, AppState>, bytes_per_second: Option<u64>) -> Reply<()> {
     Ok(state.online.set_bandwidth(bytes_per_second)?)
 }

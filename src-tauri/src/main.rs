@@ -104,6 +104,7 @@ fn run() -> Result<(), String> {
             commands::resume_download,
             commands::cancel_download,
             commands::clear_downloads,
+            commands::get_bandwidth,
             commands::set_bandwidth,
             commands::check_updates,
             commands::accept_update,

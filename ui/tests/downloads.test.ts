@@ -80,14 +80,24 @@ describe('the download list', () => {
     expect(downloads.known['https://cat.example/b.epub'], 'but the book is known').toBe(book);
   });
 
+  it('shows the speed cap the library remembers', async () => {
+    fakeShell({ list_downloads: () => [], get_bandwidth: () => 100_000 });
+    await downloads.start();
+    expect(downloads.bandwidth).toBe(100_000);
+  });
+
   it('sends pause, resume, cancel and the speed cap to the shell, then reloads the list', async () => {
+    let cap: number | null = null;
     const shell = fakeShell({
       list_downloads: () => [],
       pause_download: () => undefined,
       resume_download: () => undefined,
       cancel_download: () => undefined,
       clear_downloads: () => 2,
-      set_bandwidth: () => undefined,
+      get_bandwidth: () => cap,
+      set_bandwidth: (a) => {
+        cap = a.bytesPerSecond as number | null;
+      },
     });
     await downloads.pause(4);
     await downloads.resume(4);
@@ -104,6 +114,7 @@ describe('the download list', () => {
       ['clear_downloads', undefined],
       ['list_downloads', undefined],
       ['set_bandwidth', { bytesPerSecond: 500_000 }],
+      ['get_bandwidth', undefined],
     ]);
     expect(downloads.bandwidth).toBe(500_000);
     await downloads.setBandwidth(null);

@@ -152,6 +152,7 @@ export const resumeDownload = (id: DownloadId) => call<void>('resume_download', 
 export const cancelDownload = (id: DownloadId) => call<void>('cancel_download', { id });
 export const clearDownloads = () => call<number>('clear_downloads');
 /** Caps the speed of every download (a weak connection); null lifts the cap. */
+export const getBandwidth = () => call<number | null>('get_bandwidth');
 export const setBandwidth = (bytesPerSecond: number | null) => call<void>('set_bandwidth', { bytesPerSecond });
 export const checkUpdates = () => call<Update[]>('check_updates');
 export const acceptUpdate = (update: Update) => call<DownloadId>('accept_update', { update });

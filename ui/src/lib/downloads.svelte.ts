@@ -21,7 +21,8 @@ class Downloads {
   generation = $state(0);
   /** Acquisition address → the book it became (kept across `clear_downloads`). */
   known = $state<KnownBooks>(load<KnownBooks>('catalogBooks', {}, (v) => !!v && typeof v === 'object'));
-  bandwidth = $state<number | null>(load<number | null>('bandwidth', null, (v) => v === null || BANDWIDTHS.includes(v as number)));
+  /** The speed cap the library applies (it remembers it; read at start). */
+  bandwidth = $state<number | null>(null);
 
   #unlisten: api.Unlisten | null = null;
   #started = false;
@@ -46,6 +47,8 @@ class Downloads {
     if (this.#started) return;
     this.#started = true;
     this.#unlisten = await api.onDownloadProgress((d) => this.apply(d));
+    // The cap only fills the panel's choice: the list works without it.
+    this.bandwidth = await api.getBandwidth().catch(() => null);
     await this.refresh();
   }
 
@@ -124,8 +127,7 @@ class Downloads {
 
   async setBandwidth(bytesPerSecond: number | null): Promise<void> {
     await api.setBandwidth(bytesPerSecond);
-    this.bandwidth = bytesPerSecond;
-    store('bandwidth', bytesPerSecond);
+    this.bandwidth = await api.getBandwidth();
   }
 }
 

@@ -129,6 +129,7 @@ const mockAuth = {
 };
 const loads: DownloadView[] = [];
 let nextDownload = 1;
+let bandwidth: number | null = null;
 
 const free = (href: string, type: string): Acquisition => ({ kind: 'openAccess', href, mediaType: type, indirect: [], prices: [], downloadable: true });
 
@@ -276,7 +277,10 @@ export const mockBackend: Backend = {
         for (let i = loads.length - 1; i >= 0; i--) if (loads[i]!.state === 'done' || loads[i]!.state === 'cancelled') loads.splice(i, 1);
         return (before - loads.length) as T;
       }
+      case 'get_bandwidth':
+        return bandwidth as T;
       case 'set_bandwidth':
+        bandwidth = (args.bytesPerSecond as number | null) ?? null;
         return undefined as T;
       case 'check_updates':
         return [] as T;

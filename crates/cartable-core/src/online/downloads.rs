@@ -159,16 +159,20 @@ impl Online {
     }
 
     /// Caps the speed of every download (bytes per second), for weak connections; `None` lifts it.
+    /// The cap is remembered, and applies to the downloads running now; caps below
+    /// `cartable_net::MIN_BANDWIDTH` are raised to it.
     pub fn set_bandwidth(&self, bytes_per_second: Option<u64>) -> Result<()> {
-        let value = bytes_per_second.map(|b| b.max(cartable_net::MIN_BANDWIDTH).to_string()).unwrap_or_default();
+        let cap = bytes_per_second.map(|b| b.max(cartable_net::MIN_BANDWIDTH));
+        let value = cap.map(|b| b.to_string()).unwrap_or_default();
         self.library.with_db(|c| settings::set(c, "download_bandwidth", &value))?;
         for control in self.running.lock().unwrap_or_else(|p| p.into_inner()).values() {
-            control.set_bandwidth_limit(bytes_per_second);
+            control.set_bandwidth_limit(cap);
         }
         Ok(())
     }
 
-    fn bandwidth(&self) -> Result<Option<u64>> {
+    /// The speed cap of downloads (bytes per second), if one is set.
+    pub fn bandwidth(&self) -> Result<Option<u64>> {
         Ok(self.library.with_db(|c| settings::get(c, "download_bandwidth"))?.and_then(|v| v.parse().ok()))
     }
 

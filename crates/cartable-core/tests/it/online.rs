@@ -209,6 +209,27 @@ fn a_catalogue_that_asks_to_sign_in_gets_its_credentials_and_keeps_them() {
 }
 
 #[test]
+fn the_speed_cap_is_remembered_raised_to_the_minimum_and_lifted() {
+    let (dir, library) = library();
+    let online = online(library);
+    assert_eq!(online.bandwidth().expect("read"), None, "no cap at first");
+    online.set_bandwidth(Some(500_000)).expect("cap");
+    online.set_bandwidth(Some(1)).expect("tiny cap");
+    let floor = cartable_net::MIN_BANDWIDTH;
+    assert_eq!(online.bandwidth().expect("read"), Some(floor), "a cap too low to finish anything is raised");
+    drop(online);
+    let reopened = Library::open(
+        dir.path(),
+        cartable_core::Options { clock: Arc::new(cartable_core::SystemClock), pdfium: None, seed: Vec::new() },
+    )
+    .expect("reopen");
+    let online = Arc::new(Online::new(Arc::new(reopened), &[]).expect("online"));
+    assert_eq!(online.bandwidth().expect("read"), Some(floor), "kept across a restart");
+    online.set_bandwidth(None).expect("lift");
+    assert_eq!(online.bandwidth().expect("read"), None);
+}
+
+#[test]
 fn interrupted_downloads_are_queued_again_and_resume() {
     let server = serve_catalog();
     let (dir, library) = library();
