@@ -295,20 +295,32 @@ fn import(corpus: &Path, width: u32) -> anyhow::Result<()> {
     let id = library.import(&pdf, None)?.book.id;
     let imported = start.elapsed();
     let total = library.book(&id)?.summary.pages.unwrap_or_default();
-    // The same file in a fresh library, imported and pre-rendered in one pass.
-    let dir = tempfile::tempdir()?;
-    let library = self::library(dir.path())?;
-    let start = Instant::now();
-    let done = library.import_prerendered(&pdf, None, width, Arc::new(AtomicBool::new(false)), &mut |_| {})?;
-    let ours = start.elapsed();
-    let cached = library.prerender(&done.book.id, width, &AtomicBool::new(false), &mut |_| {})?;
-    assert_eq!(cached.rendered, 0, "the one-pass import cached every page");
+    // The same file in a fresh library, imported and pre-rendered in one pass: in one
+    // process, then as `cartable import --prerender` does it, with a helper process.
+    let one_pass = |helper: bool| -> anyhow::Result<Duration> {
+        let dir = tempfile::tempdir()?;
+        let library = self::library(dir.path())?;
+        if helper {
+            library.use_render_helper(std::env::current_exe()?);
+        }
+        Command::new("sync").status()?;
+        let start = Instant::now();
+        let done = library.import_prerendered(&pdf, None, width, Arc::new(AtomicBool::new(false)), &mut |_| {})?;
+        let took = start.elapsed();
+        let cached = library.prerender(&done.book.id, width, &AtomicBool::new(false), &mut |_| {})?;
+        assert_eq!(cached.rendered, 0, "the one-pass import cached every page");
+        Ok(took)
+    };
+    let alone = one_pass(false)?;
+    let ours = one_pass(true)?;
     let raw = raw_render(&pdf, 0, total, width)?;
     let mut report = Report::new(&format!("import + index + pre-render of {MANUAL} ({total} pages) at {width} px"));
     report.time("raw PDFium render of every page (baseline)", raw, total);
     report.time("Cartable: import and index alone (text, FTS5)", imported, total);
-    report.time("Cartable: import + index + pre-render, one pass", ours, total);
+    report.time("Cartable: import + index + pre-render, one pass, one process", alone, total);
+    report.time("Cartable: the same with a helper process (cartable import --prerender)", ours, total);
     report.ratio("Cartable / raw PDFium", ours.as_secs_f64() / raw.as_secs_f64(), "≤ 1.5");
+    report.ratio("one process / raw PDFium", alone.as_secs_f64() / raw.as_secs_f64(), "—");
     report.print();
     Ok(())
 }

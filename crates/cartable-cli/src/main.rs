@@ -335,6 +335,12 @@ fn import(
     interrupted: &Arc<AtomicBool>,
 ) -> anyhow::Result<ExitCode> {
     let password = if password_stdin { Some(read_password()?) } else { None };
+    if prerender.is_some() {
+        // As for `cartable prerender`: a second PDFium process may use the other core.
+        if let Ok(exe) = std::env::current_exe() {
+            library.use_render_helper(exe);
+        }
+    }
     let mut lines = Vec::new();
     let mut failed = false;
     for file in files {

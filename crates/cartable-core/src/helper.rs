@@ -15,7 +15,6 @@ use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
-use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
 
@@ -115,24 +114,29 @@ impl Helper {
         sent.then_some(helper)
     }
 
-    /// Renders pages taken from `queue` until it is empty, handing each to `deliver`; stops
+    /// Renders the pages `take` gives until it gives none, handing each to `deliver`; stops
     /// early when `deliver` returns false. When the helper fails, the pages it was given and
-    /// did not render go back to the front of `queue`.
-    pub(crate) fn run(mut self, queue: &Mutex<VecDeque<usize>>, deliver: &mut dyn FnMut(Frame) -> bool) {
+    /// did not render are handed back to `give_back`, last first.
+    pub(crate) fn run(
+        mut self,
+        take: &dyn Fn() -> Option<usize>,
+        give_back: &dyn Fn(usize),
+        deliver: &mut dyn FnMut(Frame) -> bool,
+    ) {
         let mut given: VecDeque<usize> = VecDeque::new();
         loop {
             while given.len() < IN_FLIGHT {
-                let next = queue.lock().unwrap_or_else(|p| p.into_inner()).pop_front();
+                let next = take();
                 match (next, self.input.as_mut()) {
                     (Some(index), Some(input)) => {
                         if writeln!(input, "{index}").and_then(|()| input.flush()).is_err() {
                             given.push_back(index);
-                            return self.give_back(queue, given);
+                            return Helper::give_back(given, give_back);
                         }
                         given.push_back(index);
                     }
                     (Some(index), None) => {
-                        queue.lock().unwrap_or_else(|p| p.into_inner()).push_front(index);
+                        give_back(index);
                         break;
                     }
                     (None, _) => {
@@ -150,15 +154,14 @@ impl Helper {
                         return;
                     }
                 }
-                _ => return self.give_back(queue, given),
+                _ => return Helper::give_back(given, give_back),
             }
         }
     }
 
-    fn give_back(self, queue: &Mutex<VecDeque<usize>>, given: VecDeque<usize>) {
-        let mut queue = queue.lock().unwrap_or_else(|p| p.into_inner());
+    fn give_back(given: VecDeque<usize>, give_back: &dyn Fn(usize)) {
         for index in given.into_iter().rev() {
-            queue.push_front(index);
+            give_back(index);
         }
     }
 

@@ -55,6 +55,13 @@ const STORE_BATCH: usize = 8;
 /// Below this many pages to render, starting a helper process costs more than it saves.
 const HELPER_MIN_PAGES: usize = 8;
 
+/// Pages waiting to be rendered, shared by the engine and a helper process.
+type PageQueue = Mutex<std::collections::VecDeque<usize>>;
+
+fn lock_pages(queue: &PageQueue) -> MutexGuard<'_, std::collections::VecDeque<usize>> {
+    queue.lock().unwrap_or_else(|p| p.into_inner())
+}
+
 /// A page on its way to the cache: rendered here, or rendered and encoded by a helper.
 enum Rendered {
     Bitmap(usize, cartable_pdf::Bitmap),
@@ -384,7 +391,8 @@ impl Library {
     }
 
     /// Reads a PDF while its pages, rendered in the same pass on the engine's thread, are
-    /// encoded and stored on this one.
+    /// encoded and stored on this one. A helper process, when the host allows one (and the
+    /// file needs no password), renders pages from the end of the book meanwhile.
     fn read_caching(
         &self,
         engine: &Engine,
@@ -396,15 +404,57 @@ impl Library {
         let total = engine.page_count(path, password)?;
         let mut state = Progress { done: 0, total, rendered: 0 };
         (along.progress)(state);
-        let (pages, rendered) = mpsc::sync_channel(2);
-        std::thread::scope(|scope| {
-            let reader = scope.spawn(|| engine.read_rendering(path, password, along.width, pages, along.stop.clone()));
-            let rendered = rendered.into_iter().map(|(index, bitmap)| Rendered::Bitmap(index, bitmap));
-            let stored = self.cache_pages(id, along.width, rendered, &mut state, &along.stop, &mut *along.progress);
+        // The pages still to render: the engine takes each as it reads it, the helper takes
+        // them from the back.
+        let queue = Arc::new(Mutex::new((0..total).collect::<std::collections::VecDeque<usize>>()));
+        let lock = lock_pages;
+        let take: Arc<dyn Fn(usize) -> bool + Send + Sync> = {
+            let queue = queue.clone();
+            Arc::new(move |index| {
+                let mut queue = lock(&queue);
+                match queue.iter().position(|&page| page == index) {
+                    Some(at) => queue.remove(at).is_some(),
+                    None => false,
+                }
+            })
+        };
+        let helper = match password {
+            None if total >= HELPER_MIN_PAGES => self.render_helper.lock().unwrap_or_else(|p| p.into_inner()).clone(),
+            _ => None,
+        };
+        let (bitmaps, from_engine) = mpsc::sync_channel(2);
+        let (pages, rendered) = mpsc::sync_channel::<Rendered>(2);
+        let width = along.width;
+        let stop = along.stop.clone();
+        let info = std::thread::scope(|scope| {
+            let reader = scope.spawn(|| engine.read_rendering(path, password, width, bitmaps, stop.clone(), take));
+            if let Some(exe) = helper.as_deref() {
+                let (pages, queue, stop) = (pages.clone(), &queue, &stop);
+                scope.spawn(move || {
+                    if let Some(helper) = crate::helper::Helper::start(exe, self.pdfium.as_deref(), path, width) {
+                        helper.run(&|| lock(queue).pop_back(), &|index| lock(queue).push_back(index), &mut |frame| {
+                            !stop.load(Ordering::Relaxed) && pages.send(Rendered::Encoded(frame)).is_ok()
+                        });
+                    }
+                });
+            }
+            scope.spawn(move || {
+                for (index, bitmap) in from_engine {
+                    if pages.send(Rendered::Bitmap(index, bitmap)).is_err() {
+                        break;
+                    }
+                }
+            });
+            let stored = self.cache_pages(id, width, rendered.into_iter(), &mut state, &stop, &mut *along.progress);
             let info = reader.join().map_err(|_| Error::Pdf(cartable_pdf::Error::EngineStopped))?;
             stored?;
-            Ok(info?)
-        })
+            Ok::<_, Error>(info?)
+        })?;
+        // Pages a failing helper gave back after the engine had read past them.
+        if !stop.load(Ordering::Relaxed) && !lock(&queue).is_empty() {
+            self.prerender_from(id, path, width, &queue, None, &mut state, &stop, &mut *along.progress)?;
+        }
+        Ok(info)
     }
 
     // ----- reading ----------------------------------------------------------------------
@@ -527,11 +577,11 @@ impl Library {
             let have: std::collections::HashSet<usize> = cached.into_iter().collect();
             (0..total).filter(|i| !have.contains(i)).collect()
         };
-        let queue = Mutex::new(std::collections::VecDeque::from(missing));
+        let queue: PageQueue = Mutex::new(std::collections::VecDeque::from(missing));
         let helper = self.render_helper.lock().unwrap_or_else(|p| p.into_inner()).clone();
         self.prerender_from(id, &path, width, &queue, helper.as_deref(), &mut state, cancel, progress)?;
         // Pages a failing helper gave back after the engine had finished.
-        if !cancel.load(Ordering::Relaxed) && !queue.lock().unwrap_or_else(|p| p.into_inner()).is_empty() {
+        if !cancel.load(Ordering::Relaxed) && !lock_pages(&queue).is_empty() {
             self.prerender_from(id, &path, width, &queue, None, &mut state, cancel, progress)?;
         }
         if state.done < total && cancel.load(Ordering::Relaxed) {
@@ -555,7 +605,7 @@ impl Library {
         id: &BookId,
         path: &Path,
         width: u32,
-        queue: &Mutex<std::collections::VecDeque<usize>>,
+        queue: &PageQueue,
         helper: Option<&Path>,
         state: &mut Progress,
         cancel: &AtomicBool,
@@ -563,21 +613,16 @@ impl Library {
     ) -> Result<()> {
         let engine = self.engine()?.clone();
         let next = || {
-            if cancel.load(Ordering::Relaxed) {
-                None
-            } else {
-                queue.lock().unwrap_or_else(|p| p.into_inner()).pop_front()
-            }
+            if cancel.load(Ordering::Relaxed) { None } else { lock_pages(queue).pop_front() }
         };
         let (pages, rendered) = mpsc::sync_channel::<Rendered>(2);
         let failed = std::thread::scope(|scope| {
-            if let Some(exe) =
-                helper.filter(|_| queue.lock().unwrap_or_else(|p| p.into_inner()).len() >= HELPER_MIN_PAGES)
-            {
+            if let Some(exe) = helper.filter(|_| lock_pages(queue).len() >= HELPER_MIN_PAGES) {
                 let pages = pages.clone();
                 scope.spawn(move || {
                     if let Some(helper) = crate::helper::Helper::start(exe, self.pdfium.as_deref(), path, width) {
-                        helper.run(queue, &mut |frame| {
+                        let lock = || lock_pages(queue);
+                        helper.run(&|| lock().pop_front(), &|index| lock().push_front(index), &mut |frame| {
                             !cancel.load(Ordering::Relaxed) && pages.send(Rendered::Encoded(frame)).is_ok()
                         });
                     }

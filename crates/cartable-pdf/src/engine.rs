@@ -183,8 +183,9 @@ impl Engine {
     }
 
     /// [`Engine::read`], rendering every page at `width` as it goes (each page is loaded once
-    /// for both) and sending the bitmaps to `pages`. Rendering stops, and reading goes on, when
-    /// `stop` is set or the receiver is gone; a page that fails to render is skipped.
+    /// for both) and sending the bitmaps to `pages`; only the pages `take` says yes to (someone
+    /// else may render the others). Rendering stops, and reading goes on, when `stop` is set
+    /// or the receiver is gone; a page that fails to render is skipped.
     pub fn read_rendering(
         &self,
         path: &Path,
@@ -192,13 +193,14 @@ impl Engine {
         width: u32,
         pages: mpsc::SyncSender<(usize, Bitmap)>,
         stop: Arc<AtomicBool>,
+        take: Arc<dyn Fn(usize) -> bool + Send + Sync>,
     ) -> Result<DocumentInfo, Error> {
         let (path, password) = owned(path, password);
         self.call(move |w| {
             let doc = w.document(&path, password.as_deref())?;
             let mut sending = true;
             read_document(doc, &mut |index, page| {
-                if !sending || stop.load(Ordering::Relaxed) {
+                if !sending || stop.load(Ordering::Relaxed) || !take(index) {
                     return;
                 }
                 if let Ok(bitmap) = render_loaded(page, index, width) {

@@ -25,12 +25,20 @@ fn two_processes_store_the_very_pages_one_process_renders() {
     let out = two.run(&["prerender", &id, "--width", "300"]);
     assert!(out.status.success(), "prerender: {}", String::from_utf8_lossy(&out.stderr));
     assert!(two.run(&["check"]).status.success());
+    // Imported and pre-rendered in one pass: the engine reads from the front, the helper
+    // renders from the back.
+    let along = Home::new();
+    let out = along.run(&["import", "--prerender", "--width", "300", book.to_str().expect("utf8")]);
+    assert!(out.status.success(), "import --prerender: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(along.run(&["check"]).status.success());
     let one = Home::new();
     one.json(&["import", "--json", book.to_str().expect("utf8")]);
-    // Pages from the cache (half of them made by the helper) against pages rendered now, in
-    // this process: the same bytes.
-    for index in [0, 1, pages / 2, pages / 2 + 1, pages - 1] {
-        assert_eq!(page(&two, &id, index, "300"), page(&one, &id, index, "300"), "page {index}");
+    // Pages from the caches (some made by a helper) against pages rendered now, in this
+    // process: the same bytes.
+    for index in [0, 1, pages / 2, pages / 2 + 1, pages - 2, pages - 1] {
+        let fresh = page(&one, &id, index, "300");
+        assert_eq!(page(&two, &id, index, "300"), fresh, "prerender, page {index}");
+        assert_eq!(page(&along, &id, index, "300"), fresh, "import --prerender, page {index}");
     }
 }
 
