@@ -590,8 +590,10 @@ impl Library {
         Ok(state)
     }
 
-    /// Lets [`Library::prerender`] start `exe` as a second PDFium process (see [`crate::helper`]):
-    /// for command-line pre-rendering, where the pupil is not using the other core.
+    /// Lets [`Library::prerender`] and [`Library::import_prerendered`] start `exe` as a second
+    /// PDFium process (see [`crate::helper`]): for command-line pre-rendering, where the pupil
+    /// is not using the other core. `exe` must call [`crate::helper::serve_if_asked`] first in
+    /// its `main`.
     pub fn use_render_helper(&self, exe: PathBuf) {
         *self.render_helper.lock().unwrap_or_else(|p| p.into_inner()) = Some(exe);
     }
