@@ -98,7 +98,7 @@ describe('lists and names', () => {
 
 describe('removing a book with notes', () => {
   it('says the notes are kept and come back with the book', async () => {
-    const shelf: ShelfBook[] = [{ id: BOOK, title: 'Sciences', authors: [], format: 'pdf', layout: 'paged', pages: 3, sections: null, language: 'fr', fileSize: 1, addedAt: 1, openedAt: null, progress: null, available: true }];
+    const shelf: ShelfBook[] = [{ id: BOOK, title: 'Sciences', authors: [], format: 'pdf', layout: 'paged', pages: 3, sections: null, language: 'fr', fileSize: 1, addedAt: 1, openedAt: null, progress: null, available: true, source: { kind: 'file', path: '' } }];
     await api.addAnnotation(BOOK, { kind: 'bookmark', anchor: placeAnchor(0, 'page:0', null) });
     await api.addAnnotation(BOOK, { kind: 'bookmark', anchor: placeAnchor(1, 'page:1', null) });
     api.setBackend({

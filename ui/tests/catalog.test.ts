@@ -16,6 +16,7 @@ import {
   isEmptyFeed,
   isNoConnection,
   isWebPage,
+  knownFromShelf,
   offlineSince,
   publicationBook,
   pushCrumb,
@@ -26,7 +27,7 @@ import {
   sortCatalogs,
 } from '../src/lib/catalog';
 import { catalogImageUrl, setResourceBase } from '../src/lib/urls';
-import type { Acquisition, Catalog, FeedPage } from '../src/lib/types';
+import type { Acquisition, Catalog, FeedPage, ShelfBook } from '../src/lib/types';
 import { acq, download, pub } from './fixtures/catalog';
 
 afterEach(() => setResourceBase('cartable://localhost/'));
@@ -156,6 +157,20 @@ describe('"in my library"', () => {
     expect(known['https://cat.example/b.epub']).toBe(newer);
     const again = rememberDownloads(known, [download({ id: 9, state: 'done', book: newer }), download({ id: 4, state: 'done', book: bookId })]);
     expect(again['https://cat.example/b.epub'], 'listing both again changes nothing').toBe(newer);
+  });
+
+  it('comes from the library itself for books downloaded in earlier sessions', () => {
+    const shelf = [
+      { id: bookId, source: { kind: 'catalog', url: 'https://cat.example/b.epub', catalog: 'École' } },
+      { id: 'c'.repeat(64), source: { kind: 'file', path: '/home/eleve/b.epub' } },
+      { id: 'd'.repeat(64), source: { kind: 'bundled', name: 'cahier.epub' } },
+    ] as ShelfBook[];
+    const known = knownFromShelf({}, shelf);
+    expect(known).toEqual({ 'https://cat.example/b.epub': bookId });
+    expect(publicationBook(pub(), known, new Set([bookId]))).toBe(bookId);
+    expect(knownFromShelf(known, shelf), 'nothing new: the same object').toBe(known);
+    const newer = 'n'.repeat(64);
+    expect(knownFromShelf({ 'https://cat.example/b.epub': newer }, shelf)['https://cat.example/b.epub'], 'a download of this session has the last word').toBe(newer);
   });
 
   it('is false again once the book has left the library', () => {

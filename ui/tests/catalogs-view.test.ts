@@ -29,7 +29,7 @@ const authDoc = {
 };
 
 function shelfBook(id: string): ShelfBook {
-  return { id, title: 'x', authors: [], format: 'epub', layout: 'reflowable', pages: null, sections: 3, language: 'fr', fileSize: 1, addedAt: 1, openedAt: null, progress: null, available: true };
+  return { id, title: 'x', authors: [], format: 'epub', layout: 'reflowable', pages: null, sections: 3, language: 'fr', fileSize: 1, addedAt: 1, openedAt: null, progress: null, available: true, source: { kind: 'file', path: '' } };
 }
 
 const rootPage = (): FeedPage =>

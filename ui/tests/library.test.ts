@@ -20,6 +20,7 @@ const book = (id: string, title: string, extra: Partial<ShelfBook> = {}): ShelfB
   openedAt: null,
   progress: null,
   available: true,
+  source: { kind: 'file', path: '' },
   ...extra,
 });
 

@@ -17,6 +17,7 @@ function book(id: string, title: string, extra: Partial<ShelfBook> = {}): ShelfB
     openedAt: null,
     progress: null,
     available: true,
+    source: { kind: 'file', path: '' },
     ...extra,
   };
 }

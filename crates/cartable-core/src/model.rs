@@ -94,6 +94,9 @@ pub struct BookSummary {
     pub file_size: u64,
     pub added_at: i64,
     pub opened_at: Option<i64>,
+    /// Where the book came from (for a catalogue download: the address it was fetched from,
+    /// which the catalogue view matches against entries to say "in my library").
+    pub source: Source,
 }
 
 /// An entry of the table of contents.
@@ -150,7 +153,6 @@ pub struct Book {
     pub identifiers: Vec<Identifier>,
     pub published: Option<String>,
     pub direction: String,
-    pub source: Source,
     pub was_protected: bool,
     pub has_cover: bool,
     pub toc: Vec<TocEntry>,

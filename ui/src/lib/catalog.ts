@@ -14,6 +14,7 @@ import type {
   Format,
   Price,
   Publication,
+  ShelfBook,
 } from './types';
 
 // ----- acquisitions -------------------------------------------------------------------------
@@ -155,6 +156,18 @@ export function rememberDownloads(known: KnownBooks, downloads: readonly Downloa
     if (d.state === 'done' && d.book && next[d.url] !== d.book) {
       if (next === known) next = { ...known };
       next[d.url] = d.book;
+    }
+  }
+  return next;
+}
+
+/** Acquisition address → book, for the library's books that came from a catalogue. */
+export function knownFromShelf(known: KnownBooks, books: readonly ShelfBook[]): KnownBooks {
+  let next = known;
+  for (const b of books) {
+    if (b.source.kind === 'catalog' && next[b.source.url] === undefined) {
+      if (next === known) next = { ...known };
+      next[b.source.url] = b.id;
     }
   }
   return next;

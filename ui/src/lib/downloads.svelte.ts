@@ -2,11 +2,10 @@
 // `download-progress` events; a finished download bumps `generation` so that the library
 // reloads, and is remembered (acquisition address → book) to say "in my library" later.
 import * as api from './api';
-import { rememberDownloads, type KnownBooks } from './catalog';
-import { load, store } from './settings.svelte';
+import { knownFromShelf, rememberDownloads, type KnownBooks } from './catalog';
 import { notify } from './toast.svelte';
 import { t } from '../i18n/index.svelte';
-import type { DownloadId, DownloadRequest, DownloadView } from './types';
+import type { DownloadId, DownloadRequest, DownloadView, ShelfBook } from './types';
 
 /** The speed caps offered for a weak connection (bytes per second); null: no cap. */
 export const BANDWIDTHS: (number | null)[] = [null, 100_000, 500_000, 2_000_000];
@@ -19,8 +18,9 @@ class Downloads {
   open = $state(false);
   /** Bumped when a download finished: a book arrived in the library. */
   generation = $state(0);
-  /** Acquisition address → the book it became (kept across `clear_downloads`). */
-  known = $state<KnownBooks>(load<KnownBooks>('catalogBooks', {}, (v) => !!v && typeof v === 'object'));
+  /** Acquisition address → the book it became: from the library's books, and from the
+   * downloads finished since (kept across `clear_downloads`). */
+  known = $state<KnownBooks>({});
   /** The speed cap the library applies (it remembers it; read at start). */
   bandwidth = $state<number | null>(null);
 
@@ -90,10 +90,13 @@ class Downloads {
 
   #remember(list: readonly DownloadView[]): void {
     const next = rememberDownloads(this.known, list);
-    if (next !== this.known) {
-      this.known = next;
-      store('catalogBooks', next);
-    }
+    if (next !== this.known) this.known = next;
+  }
+
+  /** Learns which catalogue addresses the library's books came from (each book says). */
+  learnShelf(books: readonly ShelfBook[]): void {
+    const next = knownFromShelf(this.known, books);
+    if (next !== this.known) this.known = next;
   }
 
   async download(request: DownloadRequest): Promise<DownloadId> {

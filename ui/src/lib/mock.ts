@@ -43,6 +43,7 @@ const ghost: ShelfBook = {
   openedAt: null,
   progress: null,
   available: false,
+  source: { kind: 'file', path: '/home/famille/Documents/histoire-5e.pdf' },
 };
 
 async function get<T>(path: string): Promise<T> {

@@ -24,7 +24,15 @@ export interface ShelfBook {
   progress: number | null;
   /** The file is in the library, so the book reads offline. */
   available: boolean;
+  /** Where the book came from. */
+  source: BookSource;
 }
+
+export type BookSource =
+  | { kind: 'file'; path: string }
+  | { kind: 'bundled'; name: string }
+  /** Downloaded from `url` (the acquisition address), from the catalogue named `catalog`. */
+  | { kind: 'catalog'; url: string; catalog: string | null };
 
 export interface TocEntry {
   title: string;

@@ -13,9 +13,10 @@ fn first_start_imports_the_bundled_textbooks() {
     assert_eq!(books.len(), cartable_books::BUNDLED.len(), "every bundled book is in a new library");
     let titles: Vec<&str> = books.iter().filter_map(|b| b["title"].as_str()).collect();
     assert!(titles.iter().any(|t| t.contains("Mathématiques")), "{titles:?}");
-    for key in ["id", "title", "authors", "format", "pages", "sections"] {
+    for key in ["id", "title", "authors", "format", "pages", "sections", "source"] {
         assert!(books[0].get(key).is_some(), "list --json has {key}");
     }
+    assert!(books.iter().all(|b| b["source"]["kind"] == "bundled"), "bundled books say so: {books:?}");
     // Removing a bundled book is respected: it does not come back on the next start.
     let id = books[0]["id"].as_str().expect("id").to_owned();
     assert!(home.run(&["remove", &id]).status.success());

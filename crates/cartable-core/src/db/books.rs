@@ -103,7 +103,7 @@ pub(crate) fn insert(conn: &Connection, b: &NewBook) -> Result<()> {
 }
 
 const SUMMARY_COLUMNS: &str = "id, title, authors, format, layout, page_count, section_count, language, file_size, \
-     added_at, opened_at";
+     added_at, opened_at, source";
 
 fn summary(row: &Row) -> rusqlite::Result<BookSummary> {
     Ok(BookSummary {
@@ -118,6 +118,7 @@ fn summary(row: &Row) -> rusqlite::Result<BookSummary> {
         file_size: row.get::<_, i64>(8)? as u64,
         added_at: row.get(9)?,
         opened_at: row.get(10)?,
+        source: serde_json::from_str(&row.get::<_, String>(11)?).unwrap_or(Source::File { path: String::new() }),
     })
 }
 
@@ -170,21 +171,19 @@ pub(crate) fn get(conn: &Connection, id: &BookId) -> Result<Option<Book>> {
         .query_row(
             &format!(
                 "SELECT {SUMMARY_COLUMNS}, publisher, description, subjects, identifiers, published, direction,
-                        source, was_protected, file_path, file_sha256, cover_path
+                        was_protected, file_path, file_sha256, cover_path
                  FROM books WHERE id = ?1"
             ),
             [id],
             |r| {
                 Ok(Book {
                     summary: summary(r)?,
-                    publisher: r.get(11)?,
-                    description: r.get(12)?,
-                    subjects: from_json(&r.get::<_, String>(13)?),
-                    identifiers: from_json(&r.get::<_, String>(14)?),
-                    published: r.get(15)?,
-                    direction: r.get(16)?,
-                    source: serde_json::from_str(&r.get::<_, String>(17)?)
-                        .unwrap_or(Source::File { path: String::new() }),
+                    publisher: r.get(12)?,
+                    description: r.get(13)?,
+                    subjects: from_json(&r.get::<_, String>(14)?),
+                    identifiers: from_json(&r.get::<_, String>(15)?),
+                    published: r.get(16)?,
+                    direction: r.get(17)?,
                     was_protected: r.get(18)?,
                     file_path: r.get(19)?,
                     file_sha256: r.get(20)?,

@@ -125,6 +125,13 @@ fn downloads_become_books_and_new_editions_replace_old_ones() {
     let book = rt.block_on(online.run_one(id, &|_| {})).expect("download");
     let summary = online.library().book(&book).expect("in the library").summary;
     assert_eq!(summary.pages, Some(80));
+    let on_shelf =
+        online.library().shelf("").expect("shelf").into_iter().find(|b| b.summary.id == book).expect("shelved");
+    assert_eq!(
+        on_shelf.summary.source,
+        cartable_core::Source::Catalog { url: request.url.clone(), catalog: Some("École".into()) },
+        "the shelf says which catalogue address the book came from"
+    );
     let done = online.downloads().expect("list").into_iter().find(|d| d.id == id).expect("row");
     assert_eq!(done.state, "done");
     assert_eq!(done.book.as_deref(), Some(book.as_str()));
