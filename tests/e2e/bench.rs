@@ -135,6 +135,11 @@ fn cold_start() {
 /// Proportional set size, in MiB, of a process and all its descendants (WebKit's web and
 /// network processes are children of the app).
 fn pss_tree(root: u32) -> f64 {
+    pss_by_process(root).iter().map(|(_, mib)| mib).sum()
+}
+
+/// The PSS of `root` and of every process under it, each with its name, in MiB.
+fn pss_by_process(root: u32) -> Vec<(String, f64)> {
     let mut parents: Vec<(u32, u32)> = Vec::new();
     for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
         let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else { continue };
@@ -151,28 +156,39 @@ fn pss_tree(root: u32) -> f64 {
         i += 1;
     }
     tree.iter()
-        .filter_map(|pid| std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).ok())
-        .map(|text| {
-            text.lines()
+        .filter_map(|pid| {
+            let text = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).ok()?;
+            let name = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default().trim().to_owned();
+            let kib = text
+                .lines()
                 .find(|l| l.starts_with("Pss:"))
                 .and_then(|l| l.split_whitespace().nth(1))
                 .and_then(|kb| kb.parse::<f64>().ok())
-                .unwrap_or(0.0)
-                / 1024.0
+                .unwrap_or(0.0);
+            Some((name, kib / 1024.0))
         })
-        .sum()
+        .collect()
+}
+
+/// `name 12.3` for each process, largest first.
+fn breakdown(processes: &[(String, f64)]) -> String {
+    let mut sorted = processes.to_vec();
+    sorted.sort_by(|a, b| b.1.total_cmp(&a.1));
+    sorted.iter().map(|(name, mib)| format!("{name} {mib:.1}")).collect::<Vec<_>>().join(", ")
 }
 
 fn memory() {
     let (_, hello) = time_to(Launch::hello(), "#hello");
     std::thread::sleep(Duration::from_secs(3));
-    let hello_pss = pss_tree(hello.pid());
+    let hello_processes = pss_by_process(hello.pid());
+    let hello_pss: f64 = hello_processes.iter().map(|(_, mib)| mib).sum();
     drop(hello);
     let home = seeded_home();
     let manual = import(home.path(), MANUAL);
     let (_, app) = time_to(Launch::app(home.path()), "[data-testid=library-item]");
     std::thread::sleep(Duration::from_secs(3));
-    let idle = pss_tree(app.pid());
+    let idle_processes = pss_by_process(app.pid());
+    let idle: f64 = idle_processes.iter().map(|(_, mib)| mib).sum();
     open_book(&app, &manual);
     for _ in 0..40 {
         app.keys(harness::RIGHT);
@@ -184,6 +200,8 @@ fn memory() {
     println!("  Tauri hello-world window, idle (baseline)  {hello_pss:>7.1} MiB");
     println!("  Cartable, library shown, idle              {idle:>7.1} MiB");
     println!("  Cartable, reading {MANUAL} (40 pages turned) {reading:>7.1} MiB");
+    println!("  by process, hello-world: {}", breakdown(&hello_processes));
+    println!("  by process, Cartable idle: {}", breakdown(&idle_processes));
     println!("  RATIO Cartable idle / hello-world          {:>6.2}×   (goal ≤ 1.25)\n", idle / hello_pss);
 }
 
