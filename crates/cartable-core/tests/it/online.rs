@@ -70,6 +70,13 @@ fn online(library: Library) -> Arc<Online> {
     Arc::new(Online::new(Arc::new(library), &[]).expect("online"))
 }
 
+/// The library in `dir` opened again, as after a restart.
+fn reopen(dir: &std::path::Path) -> Arc<Online> {
+    let options =
+        cartable_core::Options { clock: Arc::new(cartable_core::SystemClock), pdfium: None, seed: Vec::new() };
+    online(Library::open(dir, options).expect("reopen"))
+}
+
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime")
 }
@@ -225,12 +232,7 @@ fn the_speed_cap_is_remembered_raised_to_the_minimum_and_lifted() {
     let floor = cartable_net::MIN_BANDWIDTH;
     assert_eq!(online.bandwidth().expect("read"), Some(floor), "a cap too low to finish anything is raised");
     drop(online);
-    let reopened = Library::open(
-        dir.path(),
-        cartable_core::Options { clock: Arc::new(cartable_core::SystemClock), pdfium: None, seed: Vec::new() },
-    )
-    .expect("reopen");
-    let online = Arc::new(Online::new(Arc::new(reopened), &[]).expect("online"));
+    let online = reopen(dir.path());
     assert_eq!(online.bandwidth().expect("read"), Some(floor), "kept across a restart");
     online.set_bandwidth(None).expect("lift");
     assert_eq!(online.bandwidth().expect("read"), None);
@@ -251,12 +253,7 @@ fn interrupted_downloads_are_queued_again_and_resume() {
     conn.execute("UPDATE downloads SET state = 'running' WHERE id = ?1", [id]).expect("running");
     drop(conn);
     drop(online);
-    let reopened = Library::open(
-        dir.path(),
-        cartable_core::Options { clock: Arc::new(cartable_core::SystemClock), pdfium: None, seed: Vec::new() },
-    )
-    .expect("reopen");
-    let online = Arc::new(Online::new(Arc::new(reopened), &[]).expect("online"));
+    let online = reopen(dir.path());
     let row = online.downloads().expect("list").into_iter().find(|d| d.id == id).expect("row");
     assert_eq!(row.state, "queued", "a download cut by a crash is queued again");
     let rt = runtime();
