@@ -228,12 +228,15 @@ wait();
 "#;
 
 /// Script: swaps between two preloaded, decoded images of the same pages and resolves with the
-/// milliseconds until the swapped image is painted (the floor any page turn can reach).
+/// milliseconds until the swapped image is painted (the floor any page turn can reach). The
+/// image lies where the reader shows its page, at the same size: the same pixels to paint.
 const SWAP: &str = r#"
 const done = arguments[arguments.length - 1];
 const [a, b] = arguments;
+const page = [...document.querySelectorAll('[data-testid=reader-page]')].find(i => i.getBoundingClientRect().width > 0);
+const r = page.getBoundingClientRect();
 const img = document.createElement('img');
-img.style.cssText = 'position:fixed;left:0;top:0;width:600px;z-index:9999';
+img.style.cssText = `position:fixed;left:${r.left}px;top:${r.top}px;width:${r.width}px;z-index:9999`;
 document.body.appendChild(img);
 const pre = [new Image(), new Image()];
 pre[0].src = a; pre[1].src = b;
