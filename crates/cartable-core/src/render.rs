@@ -50,8 +50,7 @@ pub(crate) fn check_width(width: u32) -> Result<u32> {
 /// the cache, and handed to fdeflate at once; the PNG chunks are written around the stream
 /// here. Against the PNG encoder fed a grey copy, a grey page costs half as much.
 pub fn encode(bitmap: &Bitmap) -> Result<Vec<u8>> {
-    let failed =
-        |e: std::io::Error| Error::Io { context: "encoding a page image".into(), source: std::io::Error::other(e) };
+    let failed = |source| Error::Io { context: "encoding a page image".into(), source };
     let width = bitmap.width as usize;
     let height = bitmap.height as usize;
     if width == 0 || bitmap.rgba.len() != width * height * 4 {

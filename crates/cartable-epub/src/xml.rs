@@ -174,10 +174,10 @@ impl<'a> Reader<'a> {
                 }
                 XmlEvent::Decl(_) | XmlEvent::PI(_) | XmlEvent::Comment(_) => {}
                 XmlEvent::Eof => {
-                    if self.strict {
-                        if let Some(unclosed) = self.open.last() {
-                            return Err(self.malformed(format!("the document ends before <{unclosed}> is closed")));
-                        }
+                    if self.strict
+                        && let Some(unclosed) = self.open.last()
+                    {
+                        return Err(self.malformed(format!("the document ends before <{unclosed}> is closed")));
                     }
                     return Ok(Event::Eof);
                 }
@@ -281,7 +281,7 @@ pub(crate) fn collapse_whitespace(text: &str) -> String {
 pub(crate) fn decode<'b>(bytes: &'b [u8], path: &str) -> Result<Cow<'b, str>, Error> {
     let malformed = |message: String| Error::MalformedContent { path: path.to_owned(), message };
     let utf16 = |data: &[u8], little_endian: bool| {
-        if data.len() % 2 != 0 {
+        if !data.len().is_multiple_of(2) {
             return Err(malformed("the UTF-16 text has an odd number of bytes".into()));
         }
         let units: Vec<u16> = data

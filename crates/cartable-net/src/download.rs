@@ -449,10 +449,10 @@ where
             if let Some(stop) = control.stop() {
                 return Err(Step::Stop(stop));
             }
-            if let Some(wait) = self.bucket.take(len, control.bandwidth_limit(), Instant::now()) {
-                if let Some(stop) = self.pace(wait).await {
-                    return Err(Step::Stop(stop));
-                }
+            if let Some(wait) = self.bucket.take(len, control.bandwidth_limit(), Instant::now())
+                && let Some(stop) = self.pace(wait).await
+            {
+                return Err(Step::Stop(stop));
             }
             self.report(false, false);
         }
@@ -501,15 +501,14 @@ where
             return Err(Step::Restart("a part of the file other than the one asked for"));
         }
         // A server that ignored If-Range but names the new version.
-        if let Some(theirs) = validator_of(headers) {
-            if self
+        if let Some(theirs) = validator_of(headers)
+            && self
                 .state
                 .validator
                 .as_ref()
                 .is_some_and(|ours| std::mem::discriminant(ours) == std::mem::discriminant(&theirs) && *ours != theirs)
-            {
-                return Err(Step::Restart("a new version of the file, in answer to a resume of the old one"));
-            }
+        {
+            return Err(Step::Restart("a new version of the file, in answer to a resume of the old one"));
         }
         if let Some(complete) = complete {
             self.check_same_total(complete)?;
@@ -614,10 +613,10 @@ where
                 .map_err(|e| Error::io("saving", &self.request.dest, e))?;
         }
         let sha256 = hex::encode(self.hasher.finalize_reset());
-        if let Some(expected) = &self.expected_sha256 {
-            if *expected != sha256 {
-                return Err(Error::ChecksumMismatch { expected: expected.clone(), actual: sha256 });
-            }
+        if let Some(expected) = &self.expected_sha256
+            && *expected != sha256
+        {
+            return Err(Error::ChecksumMismatch { expected: expected.clone(), actual: sha256 });
         }
         self.report(true, true);
         Ok(Done { path: self.request.dest.clone(), size, sha256 })

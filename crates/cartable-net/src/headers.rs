@@ -96,10 +96,8 @@ pub(crate) fn find_link<'a>(values: impl IntoIterator<Item = &'a str>, rel: &str
                 .filter(|(name, _)| name.eq_ignore_ascii_case("rel"))
                 .flat_map(|(_, v)| v.split_ascii_whitespace())
                 .any(|r| r.eq_ignore_ascii_case(rel));
-            if matches {
-                if let Ok(url) = base.join(link.target) {
-                    return Some(url);
-                }
+            if matches && let Ok(url) = base.join(link.target) {
+                return Some(url);
             }
         }
     }

@@ -251,12 +251,13 @@ pub fn parse_opensearch(bytes: &[u8], base: &Url) -> Result<SearchTemplate, Erro
                 if depth == 1 && tag.local != "OpenSearchDescription" {
                     return Err(crate::not_opds_root(&tag.local));
                 }
-                if depth == 2 && tag.local == "Url" && matches!(tag.ns, Ns::OpenSearch | Ns::None) {
-                    if let Some(candidate) = url_element(&tag, reader.base()) {
-                        if best.as_ref().is_none_or(|(rank, _)| candidate.0 < *rank) {
-                            best = Some(candidate);
-                        }
-                    }
+                if depth == 2
+                    && tag.local == "Url"
+                    && matches!(tag.ns, Ns::OpenSearch | Ns::None)
+                    && let Some(candidate) = url_element(&tag, reader.base())
+                    && best.as_ref().is_none_or(|(rank, _)| candidate.0 < *rank)
+                {
+                    best = Some(candidate);
                 }
             }
             Event::End => depth -= 1,
