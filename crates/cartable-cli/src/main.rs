@@ -236,7 +236,7 @@ pub(crate) enum CatalogAction {
 }
 
 fn main() -> ExitCode {
-    // `cartable prerender` may start this binary again as a second PDFium process.
+    // Pre-rendering may start this binary again as a second PDFium process (see `open`).
     cartable_core::helper::serve_if_asked();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -266,7 +266,14 @@ fn open(home_flag: Option<PathBuf>) -> anyhow::Result<Library> {
         .ok_or_else(|| anyhow!("no library folder: give --home DIR or set CARTABLE_HOME (HOME is not set)"))?;
     let seed = cartable_books::BUNDLED.iter().map(|b| Seed { name: b.file_name, bytes: b.bytes }).collect();
     let options = Options { clock: Arc::new(SystemClock), pdfium: None, seed };
-    Library::open(&root, options).with_context(|| format!("opening the library in {}", root.display()))
+    let library =
+        Library::open(&root, options).with_context(|| format!("opening the library in {}", root.display()))?;
+    // Nobody reads on this machine's other core while a command runs: pre-rendering
+    // (`prerender`, `import --prerender`) may start this binary again as a second PDFium process.
+    if let Ok(exe) = std::env::current_exe() {
+        library.use_render_helper(exe);
+    }
+    Ok(library)
 }
 
 fn run(cli: Cli, out: &mut Out, interrupted: &Arc<AtomicBool>) -> anyhow::Result<ExitCode> {
@@ -335,12 +342,6 @@ fn import(
     interrupted: &Arc<AtomicBool>,
 ) -> anyhow::Result<ExitCode> {
     let password = if password_stdin { Some(read_password()?) } else { None };
-    if prerender.is_some() {
-        // As for `cartable prerender`: a second PDFium process may use the other core.
-        if let Ok(exe) = std::env::current_exe() {
-            library.use_render_helper(exe);
-        }
-    }
     let mut lines = Vec::new();
     let mut failed = false;
     for file in files {
@@ -535,10 +536,6 @@ fn prerender(
 ) -> anyhow::Result<ExitCode> {
     let id = library.find(query)?;
     let title = library.book(&id)?.summary.title;
-    // Nobody is reading on this machine's other core: a second PDFium process may use it.
-    if let Ok(exe) = std::env::current_exe() {
-        library.use_render_helper(exe);
-    }
     let mut widths = vec![width];
     if thumbnails && width != THUMBNAIL_WIDTH {
         widths.push(THUMBNAIL_WIDTH);

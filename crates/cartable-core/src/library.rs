@@ -407,11 +407,10 @@ impl Library {
         // The pages still to render: the engine takes each as it reads it, the helper takes
         // them from the back.
         let queue = Arc::new(Mutex::new((0..total).collect::<std::collections::VecDeque<usize>>()));
-        let lock = lock_pages;
         let take: Arc<dyn Fn(usize) -> bool + Send + Sync> = {
             let queue = queue.clone();
             Arc::new(move |index| {
-                let mut queue = lock(&queue);
+                let mut queue = lock_pages(&queue);
                 match queue.iter().position(|&page| page == index) {
                     Some(at) => queue.remove(at).is_some(),
                     None => false,
@@ -431,11 +430,8 @@ impl Library {
             if let Some(exe) = helper.as_deref() {
                 let (pages, queue, stop) = (pages.clone(), &queue, &stop);
                 scope.spawn(move || {
-                    if let Some(helper) = crate::helper::Helper::start(exe, self.pdfium.as_deref(), path, width) {
-                        helper.run(&|| lock(queue).pop_back(), &|index| lock(queue).push_back(index), &mut |frame| {
-                            !stop.load(Ordering::Relaxed) && pages.send(Rendered::Encoded(frame)).is_ok()
-                        });
-                    }
+                    let take = || lock_pages(queue).pop_back();
+                    self.run_helper(exe, path, width, &take, &|index| lock_pages(queue).push_back(index), stop, &pages);
                 });
             }
             scope.spawn(move || {
@@ -451,7 +447,7 @@ impl Library {
             Ok::<_, Error>(info?)
         })?;
         // Pages a failing helper gave back after the engine had read past them.
-        if !stop.load(Ordering::Relaxed) && !lock(&queue).is_empty() {
+        if !stop.load(Ordering::Relaxed) && !lock_pages(&queue).is_empty() {
             self.prerender_from(id, path, width, &queue, None, &mut state, &stop, &mut *along.progress)?;
         }
         Ok(info)
@@ -622,12 +618,16 @@ impl Library {
             if let Some(exe) = helper.filter(|_| lock_pages(queue).len() >= HELPER_MIN_PAGES) {
                 let pages = pages.clone();
                 scope.spawn(move || {
-                    if let Some(helper) = crate::helper::Helper::start(exe, self.pdfium.as_deref(), path, width) {
-                        let lock = || lock_pages(queue);
-                        helper.run(&|| lock().pop_front(), &|index| lock().push_front(index), &mut |frame| {
-                            !cancel.load(Ordering::Relaxed) && pages.send(Rendered::Encoded(frame)).is_ok()
-                        });
-                    }
+                    let take = || lock_pages(queue).pop_front();
+                    self.run_helper(
+                        exe,
+                        path,
+                        width,
+                        &take,
+                        &|index| lock_pages(queue).push_front(index),
+                        cancel,
+                        &pages,
+                    );
                 });
             }
             let producer = scope.spawn(move || {
@@ -653,6 +653,26 @@ impl Library {
         match failed {
             Some(e) => Err(e.into()),
             None => Ok(()),
+        }
+    }
+
+    /// Starts `exe` as a render helper of `path` and sends the pages it renders, taken with
+    /// `take`, to `pages` until there are none left or `stop` is set (see [`crate::helper`]).
+    #[allow(clippy::too_many_arguments)]
+    fn run_helper(
+        &self,
+        exe: &Path,
+        path: &Path,
+        width: u32,
+        take: &dyn Fn() -> Option<usize>,
+        give_back: &dyn Fn(usize),
+        stop: &AtomicBool,
+        pages: &mpsc::SyncSender<Rendered>,
+    ) {
+        if let Some(helper) = crate::helper::Helper::start(exe, self.pdfium.as_deref(), path, width) {
+            helper.run(take, give_back, &mut |frame| {
+                !stop.load(Ordering::Relaxed) && pages.send(Rendered::Encoded(frame)).is_ok()
+            });
         }
     }
 
