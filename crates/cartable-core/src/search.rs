@@ -184,8 +184,7 @@ impl Snippets {
         let mut i = 0;
         while let Some(offset) = body.get(i..)?.iter().position(|&b| self.could_start(b)) {
             i += offset;
-            let words = Words { bytes: body, at: i };
-            match words.class(i) {
+            match char_class(body, i) {
                 (true, _) if !ends_word(body, i) => {
                     let end = Words { bytes: body, at: i }.next().map_or(i + 1, |(_, e)| e);
                     if self.matches(&body[i..end], folded) {
@@ -228,33 +227,24 @@ impl Snippets {
     /// [`Snippets::cut`] when the window is valid UTF-8, else `None`.
     fn cut_valid(&self, body: &[u8]) -> Option<String> {
         let mut folded = String::new();
-        let mut more_after = false;
-        let mut cut_before = false;
-        let mut window = None;
-        if let Some((start, end)) = self.first_match(body, &mut folded) {
-            let (begin, cut) = words_before(body, start);
-            cut_before = cut;
-            let mut end = end;
-            let mut words = Words { bytes: body, at: end };
-            for (_, e) in words.by_ref().take(AFTER) {
-                end = e;
+        // The window: from BEFORE words before the match, or, when nothing matched (FTS5 and
+        // this tokeniser can disagree), from the body's first word…
+        let (begin, mut end, cut_before) = match self.first_match(body, &mut folded) {
+            Some((start, end)) => {
+                let (begin, cut) = words_before(body, start);
+                (begin, end, cut)
             }
-            more_after = words.next().is_some();
-            window = Some((begin, end));
-        }
-        let (begin, end) = match window {
-            Some(window) => window,
-            None => {
-                // Nothing matched (FTS5 and this tokeniser can disagree): the body's start.
-                let mut words = Words::new(body);
-                let Some((begin, mut end)) = words.next() else { return Some(String::new()) };
-                for (_, e) in words.by_ref().take(AFTER) {
-                    end = e;
-                }
-                more_after = words.next().is_some();
-                (begin, end)
-            }
+            None => match Words::new(body).next() {
+                Some((begin, end)) => (begin, end, false),
+                None => return Some(String::new()),
+            },
         };
+        // …to AFTER words after it.
+        let mut words = Words { bytes: body, at: end };
+        for (_, e) in words.by_ref().take(AFTER) {
+            end = e;
+        }
+        let more_after = words.next().is_some();
         let text = std::str::from_utf8(&body[begin..if more_after { end } else { body.len() }]).ok()?;
         let mut out = String::with_capacity(end - begin + 40);
         if cut_before {
@@ -290,7 +280,7 @@ fn ends_word(body: &[u8], at: usize) -> bool {
     while lead > 0 && before - lead < 3 && body[lead] & 0xC0 == 0x80 {
         lead -= 1;
     }
-    let (is_word, width) = Words { bytes: body, at: lead }.class(lead);
+    let (is_word, width) = char_class(body, lead);
     is_word && lead + width == at
 }
 
@@ -339,25 +329,23 @@ impl<'a> Words<'a> {
     fn new(bytes: &'a [u8]) -> Words<'a> {
         Words { bytes, at: 0 }
     }
+}
 
-    /// Whether the character at `i` is a word character, and its width in bytes.
-    fn class(&self, i: usize) -> (bool, usize) {
-        let b = self.bytes[i];
-        if b.is_ascii() {
-            return (b.is_ascii_alphanumeric(), 1);
-        }
-        match first_char(&self.bytes[i..]) {
-            // Latin-1 and Latin Extended-A/B letters, the accents of French and most of
-            // Europe, without a Unicode table lookup (× and ÷ are the two symbols there).
-            Some((c @ '\u{C0}'..='\u{24F}', width)) => (c != '×' && c != '÷', width),
-            Some((c @ '\u{80}'..='\u{BF}', width)) => {
-                (matches!(c, 'ª' | '²' | '³' | 'µ' | '¹' | 'º' | '¼'..='¾'), width)
-            }
-            // General punctuation (’ “ ” – — … •): never part of a word.
-            Some(('\u{2000}'..='\u{206F}', width)) => (false, width),
-            Some((c, width)) => (c.is_alphanumeric(), width),
-            None => (false, 1),
-        }
+/// Whether the character at byte `i` of `bytes` is a word character, and its width in bytes.
+fn char_class(bytes: &[u8], i: usize) -> (bool, usize) {
+    let b = bytes[i];
+    if b.is_ascii() {
+        return (b.is_ascii_alphanumeric(), 1);
+    }
+    match first_char(&bytes[i..]) {
+        // Latin-1 and Latin Extended-A/B letters, the accents of French and most of
+        // Europe, without a Unicode table lookup (× and ÷ are the two symbols there).
+        Some((c @ '\u{C0}'..='\u{24F}', width)) => (c != '×' && c != '÷', width),
+        Some((c @ '\u{80}'..='\u{BF}', width)) => (matches!(c, 'ª' | '²' | '³' | 'µ' | '¹' | 'º' | '¼'..='¾'), width),
+        // General punctuation (’ “ ” – — … •): never part of a word.
+        Some(('\u{2000}'..='\u{206F}', width)) => (false, width),
+        Some((c, width)) => (c.is_alphanumeric(), width),
+        None => (false, 1),
     }
 }
 
@@ -410,7 +398,7 @@ impl Iterator for Words<'_> {
             match BYTE_CLASS[usize::from(b)] {
                 0 => i += 1,
                 1 => break i,
-                _ => match self.class(i) {
+                _ => match char_class(self.bytes, i) {
                     (true, _) => break i,
                     (false, width) => i += width,
                 },
@@ -421,7 +409,7 @@ impl Iterator for Words<'_> {
             match BYTE_CLASS[usize::from(b)] {
                 0 => break,
                 1 => i += 1,
-                _ => match self.class(i) {
+                _ => match char_class(self.bytes, i) {
                     (true, width) => i += width,
                     (false, _) => break,
                 },
