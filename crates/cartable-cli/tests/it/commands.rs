@@ -87,8 +87,7 @@ fn password_comes_from_standard_input() {
 fn info_render_text_and_search() {
     let home = Home::new();
     let file = corpus("pdf/pdfa-PageLabelsTest.pdf");
-    let imported = home.json(&["import", "--json", file.to_str().expect("utf8")]);
-    let id = imported[0]["book"].as_str().expect("id").to_owned();
+    let id = home.import_id(&file);
     let info = home.json(&["info", "--json", &id[..10]]);
     assert_eq!(info["id"].as_str(), Some(id.as_str()), "a book is found by the start of its id");
     assert_eq!(info["pages"], 16);

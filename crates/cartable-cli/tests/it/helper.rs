@@ -19,9 +19,9 @@ fn page(home: &Home, id: &str, index: usize, width: &str) -> Vec<u8> {
 fn two_processes_store_the_very_pages_one_process_renders() {
     let book = corpus("pdf/readium-daisy-miller.pdf");
     let two = Home::new();
-    let imported = two.json(&["import", "--json", book.to_str().expect("utf8")]);
-    let id = imported[0]["book"].as_str().expect("id").to_owned();
-    let pages = imported[0]["pages"].as_u64().expect("pages") as usize;
+    let imported = two.import(&book);
+    let id = imported["book"].as_str().expect("id").to_owned();
+    let pages = imported["pages"].as_u64().expect("pages") as usize;
     let out = two.run(&["prerender", &id, "--width", "300"]);
     assert!(out.status.success(), "prerender: {}", String::from_utf8_lossy(&out.stderr));
     assert!(two.run(&["check"]).status.success());
@@ -32,7 +32,7 @@ fn two_processes_store_the_very_pages_one_process_renders() {
     assert!(out.status.success(), "import --prerender: {}", String::from_utf8_lossy(&out.stderr));
     assert!(along.run(&["check"]).status.success());
     let one = Home::new();
-    one.json(&["import", "--json", book.to_str().expect("utf8")]);
+    one.import(&book);
     // Pages from the caches (some made by a helper) against pages rendered now, in this
     // process: the same bytes.
     for index in [0, 1, pages / 2, pages / 2 + 1, pages - 2, pages - 1] {
@@ -108,8 +108,7 @@ fn helpers_of(parent: u32) -> Vec<u32> {
 fn a_helper_ends_when_the_command_is_killed() {
     let home = Home::new();
     let book = corpus("pdf/octave.pdf");
-    let imported = home.json(&["import", "--json", book.to_str().expect("utf8")]);
-    let id = imported[0]["book"].as_str().expect("id").to_owned();
+    let id = home.import_id(&book);
     let mut child = home
         .command(&["prerender", &id, "--width", "600"])
         .stdout(Stdio::null())

@@ -45,6 +45,17 @@ impl Home {
         self.command(args).stdin(Stdio::null()).output().expect("run cartable")
     }
 
+    /// Imports `file` (which must succeed); its line of `import --json`.
+    pub fn import(&self, file: &Path) -> serde_json::Value {
+        let mut lines = self.json(&["import", "--json", file.to_str().expect("utf8")]);
+        lines[0].take()
+    }
+
+    /// Imports `file`; the book's id.
+    pub fn import_id(&self, file: &Path) -> String {
+        self.import(file)["book"].as_str().expect("book id").to_owned()
+    }
+
     pub fn json(&self, args: &[&str]) -> serde_json::Value {
         let out = self.run(args);
         assert!(out.status.success(), "cartable {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));

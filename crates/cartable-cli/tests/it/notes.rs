@@ -17,8 +17,7 @@ fn with_stdin(home: &Home, args: &[&str], input: &str) -> std::process::Output {
 fn an_annotation_set_from_elsewhere_is_placed_listed_per_profile_and_exported() {
     let home = Home::new();
     let file = corpus("pdf/fr-lshort-fr.pdf");
-    let imported = home.json(&["import", file.to_str().expect("utf-8"), "--json"]);
-    let book = imported[0]["book"].as_str().expect("book id").to_owned();
+    let book = home.import_id(&file);
     let added = with_stdin(&home, &["profiles", "add", "Léa", "--pin-stdin"], "2580\n");
     assert!(added.status.success(), "{}", String::from_utf8_lossy(&added.stderr));
     let profiles = home.json(&["profiles", "list", "--json"]);

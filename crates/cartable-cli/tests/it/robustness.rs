@@ -64,8 +64,7 @@ fn kill_9_during_import_leaves_nothing_or_everything() {
 fn kill_9_and_ctrl_c_during_prerender_keep_the_cache_sound_and_resumable() {
     let home = Home::new();
     let book = corpus("pdf/readium-daisy-miller.pdf");
-    let imported = home.json(&["import", "--json", book.to_str().expect("utf8")]);
-    let id = imported[0]["book"].as_str().expect("id").to_owned();
+    let id = home.import_id(&book);
     let child = home
         .command(&["prerender", &id, "--width", "400"])
         .stdout(Stdio::null())
