@@ -50,12 +50,18 @@ function frames() {
   };
 }
 
+/** An autosave of a new pinned note into a fake store, its frames run by hand. */
+function newNoteAutosave() {
+  const { store, log } = fakeStore();
+  const f = frames();
+  const target = { annotation: null, draft: place };
+  const auto = new NoteAutosave<typeof target>((tg, t) => writeNote(store, tg, t, false), () => {}, f.schedule, f.unschedule);
+  return { log, f, target, auto };
+}
+
 describe('note autosave', () => {
   it('creates a pinned note once, then updates it, coalescing the keystrokes of a frame', async () => {
-    const { store, log } = fakeStore();
-    const f = frames();
-    const target = { annotation: null, draft: place };
-    const auto = new NoteAutosave<typeof target>((tg, t) => writeNote(store, tg, t, false), () => {}, f.schedule, f.unschedule);
+    const { log, f, target, auto } = newNoteAutosave();
     auto.change('À', target);
     auto.change('À r', target);
     expect(f.size).toBe(1);
@@ -67,10 +73,7 @@ describe('note autosave', () => {
   });
 
   it('writes what is pending when the popover closes, and never twice at once', async () => {
-    const { store, log } = fakeStore();
-    const f = frames();
-    const target = { annotation: null, draft: place };
-    const auto = new NoteAutosave<typeof target>((tg, t) => writeNote(store, tg, t, false), () => {}, f.schedule, f.unschedule);
+    const { log, f, target, auto } = newNoteAutosave();
     auto.change('un', target);
     const first = auto.flush();
     auto.change('un deux', target);
