@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 
-use cartable_core::online::{Catalog, Credential, DownloadRequest, DownloadView, FeedPage, Online};
+use cartable_core::online::{Catalog, Credential, DownloadRequest, DownloadView, FeedPage, Online, SecretStore};
 use cartable_core::{ErrorView, Library};
 
 use crate::output::{Out, bytes};
@@ -51,6 +51,9 @@ pub(crate) fn catalog(library: Library, action: CatalogAction, out: &mut Out) ->
                 out.json(&added)?;
             } else {
                 out.line(&format!("added catalogue {} \"{}\" ({})", added.id, added.name, added.url))?;
+                if added.username.is_some() {
+                    out.line(&format!("the password is kept in {}", store_name(online.secret_store())))?;
+                }
             }
         }
         CatalogAction::List { json } => {
@@ -58,8 +61,10 @@ pub(crate) fn catalog(library: Library, action: CatalogAction, out: &mut Out) ->
             if json {
                 out.json(&all)?;
             } else {
+                let store = store_name(online.secret_store());
                 for c in all {
-                    let who = c.username.as_deref().map(|u| format!(" — signed in as {u}")).unwrap_or_default();
+                    let who =
+                        c.username.as_deref().map(|u| format!(" — signed in as {u}, {store}")).unwrap_or_default();
                     out.line(&format!("{:>3}  {}  {}{who}", c.id, c.name, c.url))?;
                 }
             }
@@ -92,6 +97,13 @@ pub(crate) fn catalog(library: Library, action: CatalogAction, out: &mut Out) ->
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn store_name(store: SecretStore) -> &'static str {
+    match store {
+        SecretStore::Keyring => "the system keyring",
+        SecretStore::File => "the library's encrypted password file",
+    }
 }
 
 fn sign_in_labels(view: &ErrorView) -> Option<String> {

@@ -3,6 +3,7 @@
 mod commands;
 mod downloads;
 mod helper;
+mod keyring;
 mod notes;
 mod robustness;
 

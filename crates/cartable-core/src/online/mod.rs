@@ -13,7 +13,7 @@ use url::Url;
 
 pub use cartable_opds::{Acquisition, AcquisitionKind, AuthDocument, Feed, Link, Publication};
 pub use downloads::{DownloadRequest, DownloadView, Update};
-pub use secrets::Credential;
+pub use secrets::{Credential, SecretStore};
 
 use crate::db::catalogs::{self, CatalogRow};
 use crate::{Error, Library, Result};
@@ -169,6 +169,20 @@ impl Online {
         Ok(())
     }
 
+    /// Where catalogue passwords are kept on this machine.
+    pub fn secret_store(&self) -> SecretStore {
+        self.secrets.store()
+    }
+
+    /// The credential saved for a catalogue; one never signed in to has none (and the keyring
+    /// is not asked).
+    fn saved_credential(&self, row: &CatalogRow) -> Result<Option<Credential>> {
+        if row.username.is_none() {
+            return Ok(None);
+        }
+        self.secrets.get(&row.url)
+    }
+
     /// Saves the credential of a catalogue (after it asked to sign in).
     pub fn sign_in(&self, id: i64, credential: Credential) -> Result<()> {
         let row = self.catalog_row(id)?;
@@ -182,7 +196,7 @@ impl Online {
     pub async fn browse(&self, catalog: i64, url: Option<&str>) -> Result<FeedPage> {
         let row = self.catalog_row(catalog)?;
         let url = parse_address(url.unwrap_or(&row.url))?;
-        let credential = self.secrets.get(&row.url)?;
+        let credential = self.saved_credential(&row)?;
         let before = credential.clone();
         match self.fetch_signed_in(&url, credential).await {
             Ok((fetched, credential)) => {
@@ -279,7 +293,7 @@ impl Online {
             Some(cartable_opds::SearchLink::Template { template }) => template,
             Some(cartable_opds::SearchLink::Description { href }) => {
                 let row = self.catalog_row(catalog)?;
-                let credential = self.secrets.get(&row.url)?;
+                let credential = self.saved_credential(&row)?;
                 let fetched = self.fetch(&href, credential.as_ref()).await?;
                 cartable_opds::parse_opensearch(&fetched.bytes, &fetched.url)?
             }
@@ -360,7 +374,7 @@ impl Online {
     pub(crate) fn credential_for(&self, catalog: Option<i64>) -> Result<Option<Credential>> {
         match catalog {
             Some(id) => match self.library.with_db(|c| catalogs::get(c, id))? {
-                Some(row) => self.secrets.get(&row.url),
+                Some(row) => self.saved_credential(&row),
                 None => Ok(None),
             },
             None => Ok(None),

@@ -1,17 +1,24 @@
 //! Catalogue credentials, kept out of the library database.
 //!
-//! They are stored in `secrets.bin`, encrypted with AES-256-GCM under a random key kept in
-//! `secrets.key` (created readable by its owner only). Limits, written down on purpose: this
-//! keeps passwords out of the database, out of backups that copy only the database, and
-//! unreadable to anyone who cannot read the key file; it does not protect them from someone
-//! who can read the user's files (the key sits beside them). A system keyring (Secret
-//! Service) would be stronger where there is one; see the closing notes of the catalogue
-//! issue.
+//! Where the system has a keyring (the Secret Service of GNOME Keyring or KWallet on Linux,
+//! the Keychain on macOS, the Credential Manager on Windows), each catalogue's credential is
+//! an item there, named after the library and the catalogue's address: the keyring encrypts
+//! it under the user's login and locks it when they log out. `CARTABLE_KEYRING=off` turns
+//! this off.
+//!
+//! Where there is none (or it refuses), credentials go to `secrets.bin`, encrypted with
+//! AES-256-GCM under a random key kept in `secrets.key` (created readable by its owner only).
+//! Limits, written down on purpose: this keeps passwords out of the database, out of backups
+//! that copy only the database, and unreadable to anyone who cannot read the key file; it
+//! does not protect them from someone who can read the user's files (the key sits beside
+//! them). A credential left in the file from before a keyring appeared moves into the keyring
+//! the first time it is used.
 
 use std::collections::BTreeMap;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use aes_gcm::aead::{Aead, KeyInit, OsRng, rand_core::RngCore};
 use aes_gcm::{Aes256Gcm, Key, Nonce};
@@ -37,6 +44,8 @@ impl std::fmt::Debug for Credential {
 
 pub(crate) struct Secrets {
     dir: PathBuf,
+    /// The system keyring, looked for on first use; `None` when there is none.
+    keyring: OnceLock<Option<Keyring>>,
 }
 
 const KEY_FILE: &str = "secrets.key";
@@ -44,7 +53,52 @@ const DATA_FILE: &str = "secrets.bin";
 
 impl Secrets {
     pub(crate) fn new(dir: &Path) -> Secrets {
-        Secrets { dir: dir.to_path_buf() }
+        Secrets { dir: dir.to_path_buf(), keyring: OnceLock::new() }
+    }
+
+    fn keyring(&self) -> Option<&Keyring> {
+        self.keyring.get_or_init(|| Keyring::find(&self.dir)).as_ref()
+    }
+
+    pub(crate) fn get(&self, catalog_url: &str) -> Result<Option<Credential>> {
+        if let Some(keyring) = self.keyring() {
+            match keyring.get(catalog_url) {
+                Ok(Some(credential)) => return Ok(Some(credential)),
+                Ok(None) => {
+                    let Some(credential) = self.file_get(catalog_url)? else { return Ok(None) };
+                    // Saved before the keyring was there: it moves in. Should the file not be
+                    // rewritten, its copy is only a leftover the next save drops.
+                    if keyring.set(catalog_url, &credential).is_ok() {
+                        self.file_remove(catalog_url).ok();
+                    }
+                    return Ok(Some(credential));
+                }
+                // A keyring that fails now (locked, gone): what the file has, if anything.
+                Err(_) => {}
+            }
+        }
+        self.file_get(catalog_url)
+    }
+
+    pub(crate) fn set(&self, catalog_url: &str, credential: Credential) -> Result<()> {
+        if let Some(keyring) = self.keyring()
+            && keyring.set(catalog_url, &credential).is_ok()
+        {
+            return self.file_remove(catalog_url);
+        }
+        self.file_set(catalog_url, credential)
+    }
+
+    pub(crate) fn remove(&self, catalog_url: &str) -> Result<()> {
+        if let Some(keyring) = self.keyring() {
+            keyring.remove(catalog_url)?;
+        }
+        self.file_remove(catalog_url)
+    }
+
+    /// Where the credentials are kept, for `cartable catalog list` and the interface.
+    pub(crate) fn store(&self) -> SecretStore {
+        if self.keyring().is_some() { SecretStore::Keyring } else { SecretStore::File }
     }
 
     fn key(&self, create: bool) -> Result<Option<[u8; 32]>> {
@@ -105,22 +159,82 @@ impl Secrets {
         write_private(&self.dir.join(DATA_FILE), &data)
     }
 
-    pub(crate) fn get(&self, catalog_url: &str) -> Result<Option<Credential>> {
+    fn file_get(&self, catalog_url: &str) -> Result<Option<Credential>> {
         Ok(self.load()?.remove(catalog_url))
     }
 
-    pub(crate) fn set(&self, catalog_url: &str, credential: Credential) -> Result<()> {
+    fn file_set(&self, catalog_url: &str, credential: Credential) -> Result<()> {
         let mut all = self.load()?;
         all.insert(catalog_url.to_owned(), credential);
         self.save(&all)
     }
 
-    pub(crate) fn remove(&self, catalog_url: &str) -> Result<()> {
+    fn file_remove(&self, catalog_url: &str) -> Result<()> {
         let mut all = self.load()?;
         if all.remove(catalog_url).is_some() {
             self.save(&all)?;
         }
         Ok(())
+    }
+}
+
+/// Where catalogue credentials are kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum SecretStore {
+    /// The system keyring.
+    Keyring,
+    /// `secrets.bin` in the library folder, encrypted with the key beside it.
+    File,
+}
+
+/// The system keyring: one item per catalogue, its service naming the library folder (two
+/// libraries of one user keep their own passwords) and its user the catalogue's address.
+struct Keyring {
+    service: String,
+}
+
+impl Keyring {
+    /// The keyring, if there is one that answers.
+    fn find(library: &Path) -> Option<Keyring> {
+        if std::env::var_os("CARTABLE_KEYRING").is_some_and(|v| v == "off") {
+            return None;
+        }
+        let keyring = Keyring { service: format!("Cartable {}", library.display()) };
+        // A lookup that finds nothing is an answer; anything else (no session bus, no
+        // Secret Service) means there is no keyring to use.
+        match keyring.get("cartable:probe") {
+            Ok(_) => Some(keyring),
+            Err(_) => None,
+        }
+    }
+
+    fn entry(&self, catalog_url: &str) -> keyring::Result<keyring::Entry> {
+        keyring::Entry::new(&self.service, catalog_url)
+    }
+
+    fn get(&self, catalog_url: &str) -> keyring::Result<Option<Credential>> {
+        match self.entry(catalog_url)?.get_password() {
+            // A damaged item is as good as none: the catalogue asks to sign in again.
+            Ok(json) => Ok(serde_json::from_str(&json).ok()),
+            Err(keyring::Error::NoEntry) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    fn set(&self, catalog_url: &str, credential: &Credential) -> keyring::Result<()> {
+        let json = serde_json::to_string(credential).map_err(|e| keyring::Error::PlatformFailure(e.into()))?;
+        self.entry(catalog_url)?.set_password(&json)
+    }
+
+    fn remove(&self, catalog_url: &str) -> Result<()> {
+        match self.entry(catalog_url).and_then(|entry| entry.delete_credential()) {
+            Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
+            Err(e) => Err(Error::Io {
+                context: "removing the catalogue's password from the system keyring (is it locked?)".into(),
+                source: std::io::Error::other(e.to_string()),
+            }),
+        }
     }
 }
 
@@ -144,6 +258,8 @@ mod tests {
     fn credentials_round_trip_encrypted_and_private() {
         let dir = tempfile::tempdir().expect("tmp");
         let secrets = Secrets::new(dir.path());
+        secrets.keyring.set(None).ok();
+        assert_eq!(secrets.store(), SecretStore::File);
         assert_eq!(secrets.get("https://a.example/").expect("empty"), None);
         let credential = Credential { username: "eleve".into(), password: "s3cret-mot".into(), token: None };
         secrets.set("https://a.example/", credential.clone()).expect("set");
