@@ -52,7 +52,7 @@ export function t(key: string, params?: Record<string, string | number>): string
 
 /** Plural forms: `key.one` / `key.other` chosen by the language's rules, `{n}` filled in. */
 export function tn(key: string, n: number, params?: Record<string, string | number>): string {
-  const rule = new Intl.PluralRules(state.lang).select(n);
+  const rule = pluralRules(state.lang).select(n);
   const k = has(`${key}.${rule}`) ? `${key}.${rule}` : `${key}.other`;
   return t(k, { n: formatNumber(n), ...params });
 }
@@ -61,8 +61,39 @@ export function interpolate(s: string, params: Record<string, string | number>):
   return s.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
 }
 
+// An Intl formatter carries ICU data built for its language and options: one of each is kept
+// instead of a new one per string (a shelf of books asked for dozens on every render).
+type NumberStyle = 'plain' | 'whole' | 'tenths' | 'percent';
+const numberFormats = new Map<string, Intl.NumberFormat>();
+const plurals = new Map<string, Intl.PluralRules>();
+
+function numbers(style: NumberStyle): Intl.NumberFormat {
+  const key = `${state.lang} ${style}`;
+  let format = numberFormats.get(key);
+  if (!format) {
+    const options: Intl.NumberFormatOptions =
+      style === 'percent'
+        ? { style: 'percent', maximumFractionDigits: 0 }
+        : style === 'plain'
+          ? {}
+          : { maximumFractionDigits: style === 'whole' ? 0 : 1 };
+    format = new Intl.NumberFormat(state.lang, options);
+    numberFormats.set(key, format);
+  }
+  return format;
+}
+
+function pluralRules(lang: string): Intl.PluralRules {
+  let rules = plurals.get(lang);
+  if (!rules) {
+    rules = new Intl.PluralRules(lang);
+    plurals.set(lang, rules);
+  }
+  return rules;
+}
+
 export function formatNumber(n: number): string {
-  return new Intl.NumberFormat(state.lang).format(n);
+  return numbers('plain').format(n);
 }
 
 /** A file size for people: "1,2 Mo" / "1.2 MB". */
@@ -74,18 +105,16 @@ export function formatSize(bytes: number): string {
     v /= 1000;
     i++;
   }
-  const digits = i === 0 || v >= 100 ? 0 : 1;
-  return `${new Intl.NumberFormat(state.lang, { maximumFractionDigits: digits }).format(v)} ${units[i]}`;
+  const digits = i === 0 || v >= 100 ? 'whole' : 'tenths';
+  return `${numbers(digits).format(v)} ${units[i]}`;
 }
 
 /** A zoom factor as a percentage ("125 %"); unlike `formatPercent`, not capped at 100 %. */
 export function formatZoom(factor: number): string {
-  return new Intl.NumberFormat(state.lang, { style: 'percent', maximumFractionDigits: 0 }).format(factor);
+  return numbers('percent').format(factor);
 }
 
 /** A share of something (reading progress), kept between 0 and 100 %. */
 export function formatPercent(fraction: number): string {
-  return new Intl.NumberFormat(state.lang, { style: 'percent', maximumFractionDigits: 0 }).format(
-    Math.min(1, Math.max(0, fraction)),
-  );
+  return numbers('percent').format(Math.min(1, Math.max(0, fraction)));
 }

@@ -6,8 +6,15 @@ export type SortKey = 'title' | 'author' | 'opened' | 'added';
 export const SORT_KEYS: SortKey[] = ['opened', 'added', 'title', 'author'];
 export type FormatFilter = 'all' | Format;
 
-function collator(lang: string) {
-  return new Intl.Collator(lang, { sensitivity: 'base', numeric: true });
+// One collator per language, kept: building one loads the language's ICU collation rules.
+const collators = new Map<string, Intl.Collator>();
+function collator(lang: string): Intl.Collator {
+  let c = collators.get(lang);
+  if (!c) {
+    c = new Intl.Collator(lang, { sensitivity: 'base', numeric: true });
+    collators.set(lang, c);
+  }
+  return c;
 }
 
 export function sortBooks(books: readonly ShelfBook[], key: SortKey, lang = 'fr'): ShelfBook[] {
