@@ -61,7 +61,9 @@ pub(crate) fn catalog(library: Library, action: CatalogAction, out: &mut Out) ->
             if json {
                 out.json(&all)?;
             } else {
-                let store = store_name(online.secret_store());
+                // Asked only when a catalogue has a password (the keyring is not woken otherwise).
+                let store =
+                    if all.iter().any(|c| c.username.is_some()) { store_name(online.secret_store()) } else { "" };
                 for c in all {
                     let who =
                         c.username.as_deref().map(|u| format!(" — signed in as {u}, {store}")).unwrap_or_default();
