@@ -2,6 +2,7 @@
 // `t(key)` reads the current language, so a template that calls it follows a switch at once.
 import fr from './fr.json';
 import en from './en.json';
+import { remembered } from '../lib/memo';
 
 export type Lang = 'fr' | 'en';
 export const LANGS: Lang[] = ['fr', 'en'];
@@ -68,28 +69,19 @@ const numberFormats = new Map<string, Intl.NumberFormat>();
 const plurals = new Map<string, Intl.PluralRules>();
 
 function numbers(style: NumberStyle): Intl.NumberFormat {
-  const key = `${state.lang} ${style}`;
-  let format = numberFormats.get(key);
-  if (!format) {
+  return remembered(numberFormats, `${state.lang} ${style}`, () => {
     const options: Intl.NumberFormatOptions =
       style === 'percent'
         ? { style: 'percent', maximumFractionDigits: 0 }
         : style === 'plain'
           ? {}
           : { maximumFractionDigits: style === 'whole' ? 0 : 1 };
-    format = new Intl.NumberFormat(state.lang, options);
-    numberFormats.set(key, format);
-  }
-  return format;
+    return new Intl.NumberFormat(state.lang, options);
+  });
 }
 
 function pluralRules(lang: string): Intl.PluralRules {
-  let rules = plurals.get(lang);
-  if (!rules) {
-    rules = new Intl.PluralRules(lang);
-    plurals.set(lang, rules);
-  }
-  return rules;
+  return remembered(plurals, lang, () => new Intl.PluralRules(lang));
 }
 
 export function formatNumber(n: number): string {

@@ -1,4 +1,5 @@
 // Sorting and filtering the library list, and the "continue reading" row.
+import { remembered } from './memo';
 import { fold } from './text';
 import type { Format, ShelfBook } from './types';
 
@@ -9,12 +10,7 @@ export type FormatFilter = 'all' | Format;
 // One collator per language, kept: building one loads the language's ICU collation rules.
 const collators = new Map<string, Intl.Collator>();
 function collator(lang: string): Intl.Collator {
-  let c = collators.get(lang);
-  if (!c) {
-    c = new Intl.Collator(lang, { sensitivity: 'base', numeric: true });
-    collators.set(lang, c);
-  }
-  return c;
+  return remembered(collators, lang, () => new Intl.Collator(lang, { sensitivity: 'base', numeric: true }));
 }
 
 export function sortBooks(books: readonly ShelfBook[], key: SortKey, lang = 'fr'): ShelfBook[] {

@@ -96,7 +96,7 @@ impl Secrets {
         self.file_remove(catalog_url)
     }
 
-    /// Where the credentials are kept, for `cartable catalog list` and the interface.
+    /// Where the credentials are kept (`cartable catalog add` and `list` say it).
     pub(crate) fn store(&self) -> SecretStore {
         if self.keyring().is_some() { SecretStore::Keyring } else { SecretStore::File }
     }
@@ -203,10 +203,7 @@ impl Keyring {
         let keyring = Keyring { service: format!("Cartable {}", library.display()) };
         // A lookup that finds nothing is an answer; anything else (no session bus, no
         // Secret Service) means there is no keyring to use.
-        match keyring.get("cartable:probe") {
-            Ok(_) => Some(keyring),
-            Err(_) => None,
-        }
+        keyring.get("cartable:probe").ok().map(|_| keyring)
     }
 
     fn entry(&self, catalog_url: &str) -> keyring::Result<keyring::Entry> {
