@@ -100,6 +100,9 @@ pub struct App {
     session: String,
     http: ureq::Agent,
     pub home: PathBuf,
+    /// When the binary was asked for (the session's creation starts it): the driver's own
+    /// start is not the app's.
+    pub launched: Instant,
 }
 
 impl App {
@@ -137,7 +140,8 @@ impl App {
         let caps = json!({"capabilities": {"alwaysMatch": {
             "webkitgtk:browserOptions": {"binary": launch.binary, "args": []}
         }}});
-        let mut app = App { driver, base, session: String::new(), http, home: home.to_path_buf() };
+        let launched = Instant::now();
+        let mut app = App { driver, base, session: String::new(), http, home: home.to_path_buf(), launched };
         let created = app.call("POST", "/session", Some(caps));
         app.session = created["sessionId"].as_str().expect("a session id").to_owned();
         app
