@@ -33,11 +33,35 @@ impl AppState {
 const _UI_STAMP: &str = env!("CARTABLE_UI_STAMP");
 
 fn main() {
+    paint_on_cpu_without_gpu();
     if let Err(message) = run() {
         eprintln!("cartable: {message}");
         std::process::exit(1);
     }
 }
+
+/// Without a GPU (no DRM render node: a virtual machine, a computer without its graphics driver)
+/// WebKit's GPU painting runs on Mesa's software OpenGL, compiling a shader per kind of drawing:
+/// ≈ 35 MiB more in the web process for the library view than Skia's own CPU painter, which
+/// draws the same pages without them (see BENCHMARKS.md). Compositing stays on OpenGL. A value
+/// already set by the user wins.
+#[cfg(target_os = "linux")]
+#[allow(unsafe_code)]
+fn paint_on_cpu_without_gpu() {
+    const CPU_PAINTING: &str = "WEBKIT_SKIA_ENABLE_CPU_RENDERING";
+    let gpu = std::fs::read_dir("/dev/dri")
+        .map(|dir| dir.flatten().any(|e| e.file_name().to_string_lossy().starts_with("renderD")))
+        .unwrap_or(false);
+    if gpu || std::env::var_os(CPU_PAINTING).is_some() {
+        return;
+    }
+    // SAFETY: the first thing `main` does, before any thread exists: nothing reads the
+    // environment at the same time. WebKit's processes, started later, inherit it.
+    unsafe { std::env::set_var(CPU_PAINTING, "1") };
+}
+
+#[cfg(not(target_os = "linux"))]
+fn paint_on_cpu_without_gpu() {}
 
 /// `--home DIR` on the command line (the rest is Tauri's).
 fn home_flag() -> Option<PathBuf> {
@@ -49,6 +73,15 @@ fn home_flag() -> Option<PathBuf> {
     }
     None
 }
+
+/// Run by the main window before the page's own scripts (not in book frames): asks for the start
+/// session at once, so that its round trip overlaps the loading of the interface's scripts
+/// instead of following it (`session` in ui/src/lib/api.ts takes the answer).
+const EARLY_SESSION: &str = "if (window.__TAURI_INTERNALS__) {
+  const early = window.__TAURI_INTERNALS__.invoke('session');
+  early.catch(() => {});
+  window.__CARTABLE_SESSION__ = early;
+}";
 
 fn run() -> Result<(), String> {
     let root = cartable_core::home::from_env(home_flag())
@@ -76,6 +109,11 @@ fn run() -> Result<(), String> {
             current: std::sync::Mutex::new(current),
         })
         .setup(|app| {
+            // The window of tauri.conf.json ("create": false there), with the early session.
+            let config = app.config().app.windows.first().cloned().ok_or("no window in tauri.conf.json")?;
+            tauri::WebviewWindowBuilder::from_config(app.handle(), &config)?
+                .initialization_script(EARLY_SESSION)
+                .build()?;
             // Downloads left unfinished (closed window, crash) go on where they stopped.
             commands::run_downloads(app.handle());
             Ok(())

@@ -118,3 +118,24 @@ describe('choosing a profile', () => {
     expect(await api.getSettings()).toEqual({ 'pdf.mode': 'continuous' });
   });
 });
+
+describe('the session the shell asked for early', () => {
+  const early = globalThis as { __CARTABLE_SESSION__?: Promise<unknown> };
+  afterEach(() => delete early.__CARTABLE_SESSION__);
+
+  it('is taken by the first call, and later calls ask the shell', async () => {
+    mockStore.reset([{ name: 'Élève', pin: null }, { name: 'Léa', pin: null }]);
+    const asked: string[] = [];
+    api.setBackend({ ...mockBackend, invoke: (command, args) => (asked.push(command), mockBackend.invoke(command, args)) });
+    early.__CARTABLE_SESSION__ = Promise.resolve({ profile: null, profiles: [], settings: null, shelf: null });
+    expect((await api.session()).profiles, 'the early answer, not the store').toEqual([]);
+    expect(asked, 'no round trip for the first call').toEqual([]);
+    expect((await api.session()).profiles.map((p) => p.name)).toEqual(['Élève', 'Léa']);
+    expect(asked).toEqual(['session']);
+  });
+
+  it('fails as a shell error the interface can branch on', async () => {
+    early.__CARTABLE_SESSION__ = Promise.reject({ code: 'Storage', message: 'disque plein' });
+    await expect(api.session()).rejects.toMatchObject({ code: 'Storage', message: 'disque plein' });
+  });
+});

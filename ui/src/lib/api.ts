@@ -160,14 +160,27 @@ export const acceptUpdate = (update: Update) => call<DownloadId>('accept_update'
 // Profiles: who is reading. Until one is chosen in this run, per-profile commands fail with `NoProfile`.
 export const listProfiles = () => call<Profile[]>('list_profiles');
 export const currentProfile = () => call<Profile | null>('current_profile');
-/** At start, in one round trip: the open profile with its settings, and every profile. */
-export const session = () =>
-  call<{
-    profile: Profile | null;
-    profiles: Profile[];
-    settings: Record<string, unknown> | null;
-    shelf: ShelfBook[] | null;
-  }>('session');
+/** What the window needs at start: the open profile with its settings, every profile, and the
+ * open profile's shelf. */
+export interface StartSession {
+  profile: Profile | null;
+  profiles: Profile[];
+  settings: Record<string, unknown> | null;
+  shelf: ShelfBook[] | null;
+}
+/** At start, in one round trip. The shell already asked for it while the page was loading
+ * (`EARLY_SESSION` in src-tauri/src/main.rs): the first call takes that answer; later calls ask. */
+export const session = (): Promise<StartSession> => {
+  const early = takeEarlySession();
+  return early ? early.catch((e: unknown) => Promise.reject(toApiError(e))) : call<StartSession>('session');
+};
+
+function takeEarlySession(): Promise<StartSession> | undefined {
+  const holder = globalThis as { __CARTABLE_SESSION__?: Promise<StartSession> };
+  const early = holder.__CARTABLE_SESSION__;
+  delete holder.__CARTABLE_SESSION__;
+  return early;
+}
 export const chooseProfile = (id: ProfileId, pin: string | null) => call<Profile>('choose_profile', { id, pin });
 export const addProfile = (name: string, pin: string | null) => call<Profile>('add_profile', { name, pin });
 export const renameProfile = (id: ProfileId, name: string) => call<void>('rename_profile', { id, name });
