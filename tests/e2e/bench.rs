@@ -318,7 +318,7 @@ fn page_turn() {
     // Raw PDFium render time of the same pages, in a process of its own.
     let raw = raw_render_ms(&corpus(TEXTBOOK), 50, 1000);
     let stages = |turns: &[Turn]| {
-        let mut at = |f: fn(&Turn) -> f64| percentile(&mut turns.iter().map(f).collect::<Vec<_>>(), 50.0);
+        let at = |f: fn(&Turn) -> f64| percentile(&mut turns.iter().map(f).collect::<Vec<_>>(), 50.0);
         format!(
             "in the document {:.0}, decoded {:.0}, first frame {:.0} ms; longest frame {:.0} ms",
             at(|t| t.dom),
