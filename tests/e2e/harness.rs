@@ -289,6 +289,27 @@ impl App {
         path
     }
 
+    /// Checks that the view fits the window: the page does not scroll sideways and no toolbar
+    /// holds more than its width (a control pushed past the edge cannot be clicked).
+    pub fn assert_fits(&self, view: &str) {
+        let overflow = self.execute(
+            "const wide = [];
+             const root = document.documentElement;
+             if (root.scrollWidth > innerWidth) wide.push(`the page: ${root.scrollWidth} px`);
+             for (const bar of document.querySelectorAll('header')) {
+               if (bar.scrollWidth > bar.clientWidth + 1) wide.push(`${bar.className}: ${bar.scrollWidth} px in ${bar.clientWidth}`);
+             }
+             return wide.join('; ');",
+            vec![],
+        );
+        let overflow = overflow.as_str().unwrap_or_default();
+        assert!(
+            overflow.is_empty(),
+            "{view} is wider than the window ({} px): {overflow}",
+            self.execute("return innerWidth", vec![])
+        );
+    }
+
     /// Saves a screenshot and checks that the area of `testid` is not blank (not one colour),
     /// once the images in it have loaded.
     pub fn assert_not_blank(&self, name: &str, testid: &str) {
