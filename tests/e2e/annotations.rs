@@ -103,6 +103,7 @@ fn a_highlight_its_note_and_ink_survive_a_restart_and_stay_with_their_profile() 
     assert!(listed.contains("À revoir pour le contrôle"), "the note is listed: {listed}");
     app.until("the stroke is painted beside the panel", Duration::from_secs(10), || ink_pixels(&app) > 100);
     app.screenshot("annotations-panel");
+    app.assert_fits("the PDF reader with its notes panel");
 
     // A second pupil: a new profile sees a clean book.
     app.wait("reader-back").click();

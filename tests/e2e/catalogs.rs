@@ -34,6 +34,7 @@ fn a_book_comes_back_from_the_bundled_catalogue() {
     app.wait("catalog-browser");
     app.until("the three publications", Duration::from_secs(20), || app.all("catalog-publication").len() == 3);
     app.assert_not_blank("catalog-bundled", "catalog-browser");
+    app.assert_fits("the catalogue browser");
     let science = app
         .all("catalog-publication")
         .into_iter()
