@@ -289,6 +289,25 @@ impl App {
         path
     }
 
+    /// Resizes the window (its outer size, in CSS pixels).
+    pub fn resize(&self, width: u32, height: u32) {
+        self.session_call("POST", "/window/rect", Some(json!({"width": width, "height": height})));
+        self.until("the window takes its size", Duration::from_secs(5), || {
+            self.execute("return outerWidth", vec![]).as_u64() == Some(u64::from(width))
+        });
+    }
+
+    /// Checks that the view fits the window at its own size and at the narrowest the window
+    /// allows (760 px, tauri.conf.json), then gives the window its size back.
+    pub fn assert_fits_narrow_too(&self, view: &str) {
+        self.assert_fits(view);
+        let size = self.execute("return [outerWidth, outerHeight]", vec![]);
+        let at = |i: usize| size.get(i).and_then(Value::as_u64).and_then(|v| u32::try_from(v).ok()).unwrap_or(800);
+        self.resize(760, 560);
+        self.assert_fits(&format!("{view} at 760 px"));
+        self.resize(at(0), at(1));
+    }
+
     /// Checks that the view fits the window: the page does not scroll sideways and no toolbar
     /// holds more than its width (a control pushed past the edge cannot be clicked).
     pub fn assert_fits(&self, view: &str) {

@@ -28,7 +28,7 @@ fn pdf_pages_labels_zoom_contents_and_search() {
     open(&app, "Mathématiques");
     app.wait("reader-page");
     app.assert_not_blank("pdf-opened", "reader-page");
-    app.assert_fits("the PDF reader");
+    app.assert_fits_narrow_too("the PDF reader");
     // Printed label "7" is the 11th page (front matter i–iv).
     let field = app.wait("page-number-input");
     field.clear();
@@ -77,7 +77,7 @@ fn epubs_reflowable_and_fixed_layout_open_and_turn_pages() {
     app.wait("epub-view");
     std::thread::sleep(Duration::from_secs(2));
     app.assert_not_blank("epub-reflowable", "epub-view");
-    app.assert_fits("the reflowable EPUB reader");
+    app.assert_fits_narrow_too("the reflowable EPUB reader");
     let first = app.wait("page-indicator").attr("data-cfi").unwrap_or_default();
     app.wait("reader-next").click();
     app.until("the next EPUB page", Duration::from_secs(10), || {
