@@ -40,24 +40,32 @@ fn main() {
     }
 }
 
-/// Without a GPU (no DRM render node: a virtual machine, a computer without its graphics driver)
-/// WebKit's GPU painting runs on Mesa's software OpenGL, compiling a shader per kind of drawing:
-/// ≈ 35 MiB more in the web process for the library view than Skia's own CPU painter, which
-/// draws the same pages without them (see BENCHMARKS.md). Compositing stays on OpenGL. A value
-/// already set by the user wins.
+/// Without a GPU (no DRM render node this user may open: a virtual machine, a computer without
+/// its graphics driver, a user outside the `render` group) WebKit's GPU painting runs on Mesa's
+/// software OpenGL, compiling a shader per kind of drawing: ≈ 35 MiB more in the web process for
+/// the library view than Skia's own CPU painter, which draws the same pages without them (see
+/// BENCHMARKS.md). Compositing stays on OpenGL. A value already set by the user wins.
 #[cfg(target_os = "linux")]
 #[allow(unsafe_code)]
 fn paint_on_cpu_without_gpu() {
     const CPU_PAINTING: &str = "WEBKIT_SKIA_ENABLE_CPU_RENDERING";
-    let gpu = std::fs::read_dir("/dev/dri")
-        .map(|dir| dir.flatten().any(|e| e.file_name().to_string_lossy().starts_with("renderD")))
-        .unwrap_or(false);
-    if gpu || std::env::var_os(CPU_PAINTING).is_some() {
+    if std::env::var_os(CPU_PAINTING).is_some() || has_render_node() {
         return;
     }
     // SAFETY: the first thing `main` does, before any thread exists: nothing reads the
     // environment at the same time. WebKit's processes, started later, inherit it.
     unsafe { std::env::set_var(CPU_PAINTING, "1") };
+}
+
+/// A DRM render node that this user can open, as Mesa would to draw on the GPU.
+#[cfg(target_os = "linux")]
+fn has_render_node() -> bool {
+    std::fs::read_dir("/dev/dri").is_ok_and(|dir| {
+        dir.flatten().any(|e| {
+            e.file_name().to_string_lossy().starts_with("renderD")
+                && std::fs::OpenOptions::new().read(true).write(true).open(e.path()).is_ok()
+        })
+    })
 }
 
 #[cfg(not(target_os = "linux"))]
