@@ -289,6 +289,23 @@ Promise.all(pre.map(p => p.decode())).then(async () => {
 });
 "#;
 
+/// Script: the timing's own floor. The same wait as a turn's (two animation frames) with nothing
+/// changed on the page, 50 times about 100 ms apart, each started anywhere in a frame as a key
+/// press is (a pause of exactly 100 ms, six frames, would start each one just after a frame).
+const FLOOR: &str = r#"
+const done = arguments[arguments.length - 1];
+(async () => {
+  const times = [];
+  for (let i = 0; i < 50; i++) {
+    await new Promise(r => setTimeout(r, 100 + Math.random() * 17));
+    const t0 = performance.now();
+    await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+    times.push(performance.now() - t0);
+  }
+  done(times);
+})();
+"#;
+
 fn page_turn() {
     let home = seeded_home();
     let book = import(home.path(), TEXTBOOK);
@@ -312,8 +329,11 @@ fn page_turn() {
     }
     let src = |i: usize| format!("cartable://localhost/page/{book}/{i}/1000");
     let swaps = app.execute_async(SWAP, vec![json!(src(1)), json!(src(2))]);
-    let mut swaps: Vec<f64> =
-        swaps.as_array().map(|a| a.iter().filter_map(|v| v.as_f64()).collect()).unwrap_or_default();
+    let numbers = |v: serde_json::Value| -> Vec<f64> {
+        v.as_array().map(|a| a.iter().filter_map(|v| v.as_f64()).collect()).unwrap_or_default()
+    };
+    let mut swaps = numbers(swaps);
+    let mut floor = numbers(app.execute_async(FLOOR, vec![]));
     drop(app);
     // Raw PDFium render time of the same pages, in a process of its own.
     let raw = raw_render_ms(&corpus(TEXTBOOK), 50, 1000);
@@ -334,6 +354,8 @@ fn page_turn() {
     let (u50, u95) = (percentile(&mut uncached.clone(), 50.0), percentile(&mut uncached, 95.0));
     let (s50, s95) = (percentile(&mut swaps.clone(), 50.0), percentile(&mut swaps, 95.0));
     println!("## page turn in the window: key → new page decoded and painted, 50 turns of {TEXTBOOK}");
+    let (f50, f95) = (percentile(&mut floor.clone(), 50.0), percentile(&mut floor, 95.0));
+    println!("  two frames with nothing changed (floor)    p50 {f50:>6.1} ms  p95 {f95:>6.1} ms");
     println!("  swap of two preloaded images (baseline)    p50 {s50:>6.1} ms  p95 {s95:>6.1} ms");
     println!("  Cartable, cached pages                     p50 {c50:>6.1} ms  p95 {c95:>6.1} ms");
     println!("  Cartable, first pass (uncached)            p50 {u50:>6.1} ms  p95 {u95:>6.1} ms");
