@@ -52,6 +52,11 @@ fn main() {
     }
 }
 
+/// The median and the 95th percentile.
+fn p50_p95(values: &mut [f64]) -> (f64, f64) {
+    (percentile(values, 50.0), percentile(values, 95.0))
+}
+
 fn percentile(values: &mut [f64], p: f64) -> f64 {
     values.sort_by(f64::total_cmp);
     if values.is_empty() {
@@ -350,11 +355,11 @@ fn page_turn() {
     let (cached_stages, uncached_stages) = (stages(&cached), stages(&uncached));
     let mut cached: Vec<f64> = cached.iter().map(|t| t.total).collect();
     let mut uncached: Vec<f64> = uncached.iter().map(|t| t.total).collect();
-    let (c50, c95) = (percentile(&mut cached.clone(), 50.0), percentile(&mut cached, 95.0));
-    let (u50, u95) = (percentile(&mut uncached.clone(), 50.0), percentile(&mut uncached, 95.0));
-    let (s50, s95) = (percentile(&mut swaps.clone(), 50.0), percentile(&mut swaps, 95.0));
+    let (c50, c95) = p50_p95(&mut cached);
+    let (u50, u95) = p50_p95(&mut uncached);
+    let (s50, s95) = p50_p95(&mut swaps);
     println!("## page turn in the window: key → new page decoded and painted, 50 turns of {TEXTBOOK}");
-    let (f50, f95) = (percentile(&mut floor.clone(), 50.0), percentile(&mut floor, 95.0));
+    let (f50, f95) = p50_p95(&mut floor);
     println!("  two frames with nothing changed (floor)    p50 {f50:>6.1} ms  p95 {f95:>6.1} ms");
     println!("  swap of two preloaded images (baseline)    p50 {s50:>6.1} ms  p95 {s95:>6.1} ms");
     println!("  Cartable, cached pages                     p50 {c50:>6.1} ms  p95 {c95:>6.1} ms");

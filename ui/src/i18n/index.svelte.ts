@@ -64,20 +64,19 @@ export function interpolate(s: string, params: Record<string, string | number>):
 
 // An Intl formatter carries ICU data built for its language and options: one of each is kept
 // instead of a new one per string (a shelf of books asked for dozens on every render).
-type NumberStyle = 'plain' | 'whole' | 'tenths' | 'percent';
+const NUMBER_STYLES = {
+  plain: {},
+  whole: { maximumFractionDigits: 0 },
+  tenths: { maximumFractionDigits: 1 },
+  percent: { style: 'percent', maximumFractionDigits: 0 },
+} satisfies Record<string, Intl.NumberFormatOptions>;
+type NumberStyle = keyof typeof NUMBER_STYLES;
 const numberFormats = new Map<string, Intl.NumberFormat>();
 const plurals = new Map<string, Intl.PluralRules>();
 
 function numbers(style: NumberStyle): Intl.NumberFormat {
-  return remembered(numberFormats, `${state.lang} ${style}`, () => {
-    const options: Intl.NumberFormatOptions =
-      style === 'percent'
-        ? { style: 'percent', maximumFractionDigits: 0 }
-        : style === 'plain'
-          ? {}
-          : { maximumFractionDigits: style === 'whole' ? 0 : 1 };
-    return new Intl.NumberFormat(state.lang, options);
-  });
+  const make = () => new Intl.NumberFormat(state.lang, NUMBER_STYLES[style]);
+  return remembered(numberFormats, `${state.lang} ${style}`, make);
 }
 
 function pluralRules(lang: string): Intl.PluralRules {
