@@ -280,9 +280,10 @@ pre[0].src = a; pre[1].src = b;
 Promise.all(pre.map(p => p.decode())).then(async () => {
   const times = [];
   for (let i = 0; i < 50; i++) {
-    // A pause between swaps, as between turns, so that a swap starts anywhere in a frame as a
-    // key press does (swaps made back to back all start just after a frame and wait longer).
-    await new Promise(r => setTimeout(r, 100));
+    // A pause between swaps, as between turns, of a random length so that a swap starts
+    // anywhere in a frame as a key press does (back to back, or exactly 100 ms = six frames
+    // apart, every swap starts just after a frame and waits nearly two).
+    await new Promise(r => setTimeout(r, 100 + Math.random() * 17));
     const t0 = performance.now();
     img.src = pre[i % 2].src;
     await img.decode();
